@@ -1,0 +1,74 @@
+#include "assetd/hash_verifier.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace allo::assetd {
+
+struct HashVerifier::Context {
+  EVP_MD_CTX* ctx = nullptr;
+  bool started = false;
+  ~Context() { EVP_MD_CTX_free(ctx); }
+};
+
+namespace {
+
+const EVP_MD* md_of(proto::HashAlgorithm algorithm) {
+  return algorithm == proto::HashAlgorithm::kSha1 ? EVP_sha1() : EVP_sha256();
+}
+
+}  // namespace
+
+HashVerifier::HashVerifier(proto::HashAlgorithm algorithm)
+    : algorithm_(algorithm), context_(std::make_unique<Context>()) {
+  context_->ctx = EVP_MD_CTX_new();
+  if (context_->ctx == nullptr) throw std::bad_alloc();
+}
+
+HashVerifier::~HashVerifier() = default;
+HashVerifier::HashVerifier(HashVerifier&&) noexcept = default;
+HashVerifier& HashVerifier::operator=(HashVerifier&&) noexcept = default;
+
+void HashVerifier::update(std::span<const uint8_t> bytes) {
+  if (!context_->started) {
+    EVP_DigestInit_ex(context_->ctx, md_of(algorithm_), nullptr);
+    context_->started = true;
+  }
+  EVP_DigestUpdate(context_->ctx, bytes.data(), bytes.size());
+}
+
+std::string HashVerifier::finish_hex() {
+  if (!context_->started) update({});
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context_->ctx, digest, &length);
+  context_->started = false;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string HashVerifier::digest_hex(proto::HashAlgorithm algorithm,
+                                     std::span<const uint8_t> bytes) {
+  HashVerifier verifier(algorithm);
+  verifier.update(bytes);
+  return verifier.finish_hex();
+}
+
+bool HashVerifier::matches(const proto::AssetId& id, std::span<const uint8_t> bytes) {
+  return digest_hex(id.algorithm, bytes) == id.hex;
+}
+
+std::string HashVerifier::asset_id_of(proto::HashAlgorithm algorithm,
+                                      std::span<const uint8_t> bytes) {
+  const char* prefix = algorithm == proto::HashAlgorithm::kSha1 ? "asset:sha1:" : "asset:sha256:";
+  return prefix + digest_hex(algorithm, bytes);
+}
+
+}  // namespace allo::assetd

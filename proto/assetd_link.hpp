@@ -1,0 +1,77 @@
+// The link between the place and allo-assetd: one local ENet connection, every
+// message reliable on channel 0, one message per packet:
+//   [u8 kind][u32 BE agent id][payload to the end of the packet]
+// Agent ids are nonzero numbers the place assigns to its connected agents;
+// hello carries agent 0.
+//
+//   kind                 dir            payload
+//   1 hello              both           [u16 BE link version]
+//   2 agent_joined       place->assetd  (empty)
+//   3 agent_left         place->assetd  (empty)
+//   4 frame_from_agent   place->assetd  [u32 BE hint agent][channel-2 asset frame, unchanged]
+//   5 frame_to_agent     assetd->place  [channel-2 asset frame, unchanged]
+//   6 delivered          place->assetd  [u32 BE bytes]
+//   7 asset_referenced   place->assetd  [asset id, UTF-8]
+//
+// hint agent (frame_from_agent) is the owner of the entity named in a request's
+// "published_by", resolved by the place; 0 when absent or unknown.
+// delivered returns flow-control credit: the place sends it when ENet has freed
+// a frame_to_agent packet it forwarded to that agent (acknowledged or dropped),
+// with the byte length of that asset frame.
+// Pure functions; no state, no sockets.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "proto/error.hpp"
+
+namespace allo::proto {
+
+inline constexpr uint16_t kAssetdLinkVersion = 1;
+// [u8 kind][u32 agent]
+inline constexpr size_t kAssetdLinkHeaderBytes = 5;
+// Largest link message: an asset frame as large as any ENet packet, plus the
+// link header and the hint. (Declared here until proto/limits.hpp takes it.)
+inline constexpr size_t kMaxAssetdLinkMessageBytes = 1024 * 1024 + 16;
+
+enum class LinkKind : uint8_t {
+  kHello = 1,
+  kAgentJoined = 2,
+  kAgentLeft = 3,
+  kFrameFromAgent = 4,
+  kFrameToAgent = 5,
+  kDelivered = 6,
+  kAssetReferenced = 7,
+};
+
+struct LinkMessage {
+  LinkKind kind = LinkKind::kHello;
+  uint32_t agent = 0;
+  uint16_t version = 0;            // hello
+  uint32_t hint_agent = 0;         // frame_from_agent
+  uint32_t bytes = 0;              // delivered
+  std::span<const uint8_t> frame;  // frame_from_agent, frame_to_agent: into the parsed buffer
+  std::string asset_id;            // asset_referenced
+};
+
+// Error codes: "too_short", "too_large", "unknown_kind", "bad_payload"
+// (payload length wrong for the kind, agent 0 where one is needed, empty frame
+// or asset id).
+Result<LinkMessage> parse_link_message(std::span<const uint8_t> bytes);
+
+std::vector<uint8_t> encode_link_hello(uint16_t version = kAssetdLinkVersion);
+std::vector<uint8_t> encode_link_agent_joined(uint32_t agent);
+std::vector<uint8_t> encode_link_agent_left(uint32_t agent);
+std::vector<uint8_t> encode_link_frame_from_agent(uint32_t agent, uint32_t hint_agent,
+                                                  std::span<const uint8_t> frame);
+std::vector<uint8_t> encode_link_frame_to_agent(uint32_t agent, std::span<const uint8_t> frame);
+std::vector<uint8_t> encode_link_delivered(uint32_t agent, uint32_t bytes);
+std::vector<uint8_t> encode_link_asset_referenced(uint32_t agent, std::string_view asset_id);
+
+// Fuzz entry: parses and re-encodes; never crashes on any input.
+int fuzz_assetd_link(const uint8_t* data, size_t size);
+
+}  // namespace allo::proto
