@@ -1,0 +1,221 @@
+// Client: connection lifecycle, the poll loop and its timers, state and clock
+// input. Interactions live in client_interactions.cpp.
+#include "allo/client.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "common/address.hpp"
+#include "common/log.hpp"
+#include "common/mono_clock.hpp"
+#include "enet_connection.hpp"
+#include "proto/clock.hpp"
+#include "proto/json_frame.hpp"
+#include "proto/limits.hpp"
+
+namespace allo::client {
+namespace {
+
+// Most packets handled in one poll(), so one call never starves the caller.
+constexpr size_t kMaxPacketsPerPoll = 1024;
+
+}  // namespace
+
+std::string make_request_id_prefix() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static uint64_t serial = 0;
+  return fmt::format("{:06x}{}", rng() & 0xffffff, ++serial);
+}
+
+Client::Client(ClientOptions options)
+    : options_(options),
+      requests_(make_request_id_prefix()),
+      clock_(options.clock_window),
+      drop_rng_(options.state_drop_seed) {
+  mirror_.on_change([this](const StateChange& change) {
+    if (on_state_change_) on_state_change_(change);
+  });
+}
+
+Client::~Client() = default;
+
+proto::Result<void> Client::connect(std::string_view url, double timeout_seconds) {
+  if (connection_) return proto::fail("already_connected", "disconnect first");
+  auto endpoint = parse_place_url(url);
+  if (!endpoint)
+    return proto::fail("bad_url", "expected alloplace://host[:port], got " + std::string(url));
+  auto conn = EnetConnection::open(*endpoint, timeout_seconds);
+  if (!conn) return std::unexpected(conn.error());
+  connection_ = std::move(*conn);
+  mirror_ = StateMirror();
+  mirror_.on_change([this](const StateChange& change) {
+    if (on_state_change_) on_state_change_(change);
+  });
+  clock_ = ClockEstimator(options_.clock_window);
+  avatar_id_.clear();
+  place_name_.clear();
+  double now = mono_seconds();
+  next_intent_ = now;
+  next_clock_ = now;  // first clock sync on the first poll
+  return {};
+}
+
+void Client::disconnect(double timeout_seconds) {
+  if (!connection_) return;
+  connection_->close(timeout_seconds);
+  drop_connection();
+}
+
+void Client::drop_connection() {
+  connection_.reset();
+  fail_all_pending("disconnected", "the connection to the place closed");
+  if (on_disconnect_) on_disconnect_();
+}
+
+bool Client::is_connected() const {
+  return connection_ && connection_->connected();
+}
+
+void Client::on_state_change(StateMirror::ChangeCallback callback) {
+  on_state_change_ = std::move(callback);
+}
+
+void Client::set_state_drop(double fraction, uint64_t seed) {
+  options_.state_drop_fraction = std::clamp(fraction, 0.0, 1.0);
+  drop_rng_.seed(seed);
+}
+
+proto::Result<void> Client::send_json(uint8_t channel, const json& doc, bool reliable) {
+  if (!is_connected()) return proto::fail("not_connected", "not connected to a place");
+  if (!connection_->send(channel, proto::encode_json(doc), reliable)) {
+    return proto::fail("send_failed", "ENet refused the packet");
+  }
+  return {};
+}
+
+proto::Result<void> Client::sync_clock() {
+  return send_json(limits::kChannelClock, json{{"client_time", mono_seconds()}}, false);
+}
+
+double Client::server_time_now() const {
+  return clock_.server_time_at(mono_seconds());
+}
+
+int Client::poll(int timeout_ms) {
+  if (!is_connected()) return -1;
+  // Phase 1: wait for input, but not past the next timer.
+  double now = mono_seconds();
+  double next_timer = std::min(next_intent_, next_clock_);
+  int until_timer = static_cast<int>(std::max(0.0, std::ceil((next_timer - now) * 1000)));
+  std::vector<EnetConnection::Packet> packets;
+  bool alive =
+      connection_->service(std::clamp(timeout_ms, 0, until_timer), kMaxPacketsPerPoll, packets);
+  // Phase 2: handle what arrived (callbacks may disconnect us).
+  int handled = 0;
+  for (const auto& packet : packets) {
+    if (!connection_) break;
+    handle_packet(packet.channel, packet.data);
+    ++handled;
+  }
+  if (!alive && connection_) {
+    log::info("place closed the connection");
+    drop_connection();
+  }
+  if (!connection_) return handled;
+  // Phase 3: timers, then send.
+  run_timers(mono_seconds());
+  if (connection_) connection_->flush();
+  return handled;
+}
+
+bool Client::run_until(const std::function<bool()>& cond, double timeout_seconds) {
+  const double deadline = mono_seconds() + timeout_seconds;
+  while (!cond()) {
+    double left = deadline - mono_seconds();
+    if (left <= 0 || !is_connected()) return cond();
+    poll(static_cast<int>(std::min(10.0, std::ceil(left * 1000))));
+  }
+  return true;
+}
+
+void Client::run_timers(double now) {
+  for (auto& expired : requests_.take_expired(now)) {
+    if (expired.callback) {
+      expired.callback(proto::error_body(
+          "timeout", fmt::format("request {} to {} got no response in {} s", expired.id, expired.to,
+                                 options_.request_timeout_seconds)));
+    }
+    if (!connection_) return;
+  }
+  if (announced() && options_.intent_rate_hz > 0 && now >= next_intent_) {
+    send_intent();
+    next_intent_ = std::max(next_intent_ + 1.0 / options_.intent_rate_hz, now);
+  }
+  if (options_.clock_interval_seconds > 0 && now >= next_clock_) {
+    (void)sync_clock();
+    next_clock_ = now + options_.clock_interval_seconds;
+  }
+}
+
+void Client::send_intent() {
+  proto::Intent intent = intent_;
+  intent.entity_id = avatar_id_;
+  intent.ack_state_rev = mirror_.ack_revision();
+  if (send_json(limits::kChannelState, proto::to_json(intent), false)) ++stats_.intents_sent;
+}
+
+void Client::handle_packet(uint8_t channel, const std::string& data) {
+  switch (channel) {
+    case limits::kChannelState:
+      return handle_state(data);
+    case limits::kChannelCommands:
+      return handle_interaction(data);
+    case limits::kChannelClock:
+      return handle_clock(data);
+    default:
+      return;  // assets and media are not handled by this SDK
+  }
+}
+
+void Client::handle_state(const std::string& data) {
+  ++stats_.state_packets_received;
+  stats_.state_bytes_received += data.size();
+  if (options_.state_drop_fraction > 0 &&
+      std::uniform_real_distribution<double>(0, 1)(drop_rng_) < options_.state_drop_fraction) {
+    ++stats_.state_packets_dropped;
+    return;
+  }
+  auto doc = proto::decode_json(data, limits::kMaxPacketBytes, limits::kMaxJsonDepth);
+  if (!doc) {
+    ++stats_.malformed_packets;
+    log::warn("state packet discarded: {} ({})", doc.error().code, doc.error().detail);
+    return;
+  }
+  auto outcome = mirror_.apply(*doc);
+  stats_.sets_applied = mirror_.sets_applied();
+  stats_.merges_applied = mirror_.merges_applied();
+  stats_.state_refused = mirror_.refused();
+  if (outcome == StateMirror::Outcome::kNeedsFullState ||
+      outcome == StateMirror::Outcome::kRefused) {
+    log::debug("state unmergeable at revision {}: acking 0", mirror_.revision());
+  }
+}
+
+void Client::handle_clock(const std::string& data) {
+  auto doc = proto::decode_json(data, limits::kMaxClockBytes, limits::kMaxJsonDepth);
+  if (!doc) {
+    ++stats_.malformed_packets;
+    return;
+  }
+  auto reply = proto::parse_clock_reply(*doc);
+  if (!reply) {
+    ++stats_.malformed_packets;
+    return;
+  }
+  if (clock_.add_sample(reply->client_time, reply->server_time, mono_seconds())) {
+    ++stats_.clock_replies;
+  }
+}
+
+}  // namespace allo::client
