@@ -1,0 +1,47 @@
+// Changes to the place's agents, tracks and positions, applied in the same
+// order by the link thread and by every worker (each keeps its own
+// TrackRegistry). Built by the link thread from the place's link messages and
+// from direct-path attach/detach reports, then queued to each worker.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sfu/track_registry.hpp"
+
+namespace allo::sfu {
+
+struct AgentJoined {
+  std::string agent;
+};
+struct AgentLeft {
+  std::string agent;
+};
+struct TrackAdded {
+  uint32_t track = 0;
+  std::string owner_agent;
+  std::string entity;
+};
+struct TrackRemoved {
+  uint32_t track = 0;
+};
+struct PositionsUpdated {
+  std::vector<std::pair<std::string, Position>> positions;  // by agent
+};
+// The agent now listens on the direct path (attached=true) or back on the
+// compatible path: its compatible-path listener is paused or resumed.
+struct DirectPathChanged {
+  std::string agent;
+  bool attached = false;
+};
+// The place link went away: every agent and track is forgotten until the
+// place reconnects and replays its state.
+struct PlaceReset {};
+
+using ControlEvent = std::variant<std::monostate, AgentJoined, AgentLeft, TrackAdded, TrackRemoved,
+                                  PositionsUpdated, DirectPathChanged, PlaceReset>;
+
+}  // namespace allo::sfu

@@ -1,0 +1,137 @@
+#include "sfu/fanout_worker.hpp"
+
+#include <functional>
+
+namespace allo::sfu {
+
+FanoutWorker::FanoutWorker(size_t index, size_t worker_count, FanoutConfig config, PacketSink& sink,
+                           WorkerStats& stats)
+    : index_(index), worker_count_(worker_count), config_(config), sink_(sink), stats_(stats) {}
+
+size_t FanoutWorker::owner_of_agent(const std::string& agent, size_t worker_count) {
+  return std::hash<std::string>{}(agent) % worker_count;
+}
+
+void FanoutWorker::add_compatible_listener(const std::string& agent) {
+  if (owner_of_agent(agent, worker_count_) != index_ || compatible_.contains(agent)) return;
+  compatible_.emplace(agent, std::make_unique<Listener>(Listener{
+                                 agent, 0, false, false, SpeakerSelection(config_.selection)}));
+  subscribers_dirty_ = true;
+}
+
+void FanoutWorker::forget_track(uint32_t track) {
+  levels_.forget(track);
+  subscribers_.erase(track);
+  subscribers_dirty_ = true;
+}
+
+void FanoutWorker::apply(const ControlEvent& event) {
+  if (const auto* e = std::get_if<AgentJoined>(&event)) {
+    registry_.add_agent(e->agent);
+    add_compatible_listener(e->agent);
+  } else if (const auto* e = std::get_if<AgentLeft>(&event)) {
+    for (uint32_t track : registry_.remove_agent(e->agent)) forget_track(track);
+    compatible_.erase(e->agent);
+    std::erase_if(direct_, [&](const auto& entry) { return entry.second->agent == e->agent; });
+    subscribers_dirty_ = true;
+  } else if (const auto* e = std::get_if<TrackAdded>(&event)) {
+    registry_.add_track(e->track, e->owner_agent, e->entity);
+    subscribers_dirty_ = true;
+  } else if (const auto* e = std::get_if<TrackRemoved>(&event)) {
+    registry_.remove_track(e->track);
+    forget_track(e->track);
+  } else if (const auto* e = std::get_if<PositionsUpdated>(&event)) {
+    for (const auto& [agent, position] : e->positions) registry_.set_position(agent, position);
+  } else if (const auto* e = std::get_if<DirectPathChanged>(&event)) {
+    auto it = compatible_.find(e->agent);
+    if (it != compatible_.end()) it->second->paused = e->attached;
+    subscribers_dirty_ = true;
+  } else if (std::holds_alternative<PlaceReset>(event)) {
+    registry_ = TrackRegistry{};
+    levels_ = SpeakerLevels{};
+    compatible_.clear();
+    subscribers_.clear();
+    subscribers_dirty_ = true;
+  }
+}
+
+void FanoutWorker::attach_direct(uint64_t handle, const std::string& agent) {
+  direct_[handle] = std::make_unique<Listener>(
+      Listener{agent, handle, true, false, SpeakerSelection(config_.selection)});
+  subscribers_dirty_ = true;
+}
+
+void FanoutWorker::detach_direct(uint64_t handle) {
+  if (direct_.erase(handle) > 0) subscribers_dirty_ = true;
+}
+
+void FanoutWorker::deliver(const PacketRef& packet, int64_t now_ns) {
+  levels_.update(packet.track_id(), packet.level_dbfs(), static_cast<double>(now_ns) * 1e-9);
+  auto it = subscribers_.find(packet.track_id());
+  const size_t direct = it == subscribers_.end() ? 0 : it->second.direct.size();
+  const size_t compatible = it == subscribers_.end() ? 0 : it->second.compatible.size();
+  if (direct > 0) sink_.send_direct(packet, it->second.direct);
+  if (compatible > 0) sink_.send_compatible(packet, it->second.compatible);
+  const size_t degree = direct + compatible;
+  stats_.packets_out += degree;
+  stats_.bytes_out += degree * packet.bytes().size();
+  stats_.fanout_degree.observe(static_cast<double>(degree));
+  if (degree > 0 && ++delivered_packets_ % config_.latency_sample_every == 0) {
+    stats_.forward_latency_seconds.observe(static_cast<double>(now_ns - packet.arrival_ns()) *
+                                           1e-9);
+  }
+}
+
+bool FanoutWorker::in_range(const Listener& listener, const TrackInfo& track) const {
+  if (config_.radius <= 0) return true;
+  const auto here = registry_.position_of(listener.agent);
+  const auto there = registry_.position_of(track.owner_agent);
+  if (!here || !there) return true;  // unknown positions are never culled
+  const float dx = here->x - there->x, dy = here->y - there->y, dz = here->z - there->z;
+  return dx * dx + dy * dy + dz * dz <= config_.radius * config_.radius;
+}
+
+void FanoutWorker::reselect(double now_seconds) {
+  std::vector<SpeakerCandidate> candidates;
+  auto run = [&](Listener& listener) {
+    candidates.clear();
+    for (const auto& [track, info] : registry_.tracks()) {
+      if (info.owner_agent == listener.agent || !in_range(listener, info)) continue;
+      candidates.push_back({track, levels_.level(track, now_seconds)});
+    }
+    if (listener.selection.update(candidates, now_seconds)) {
+      ++stats_.selection_changes;
+      subscribers_dirty_ = true;
+    }
+  };
+  for (auto& [agent, listener] : compatible_) run(*listener);
+  for (auto& [handle, listener] : direct_) run(*listener);
+  if (subscribers_dirty_) rebuild_subscribers();
+}
+
+void FanoutWorker::rebuild_subscribers() {
+  subscribers_.clear();
+  for (const auto& [agent, listener] : compatible_) {
+    if (listener->paused) continue;
+    for (uint32_t track : listener->selection.selected()) {
+      subscribers_[track].compatible.push_back(&listener->agent);
+    }
+  }
+  for (const auto& [handle, listener] : direct_) {
+    for (uint32_t track : listener->selection.selected()) {
+      subscribers_[track].direct.push_back(handle);
+    }
+  }
+  subscribers_dirty_ = false;
+}
+
+size_t FanoutWorker::listener_count() const {
+  return compatible_.size() + direct_.size();
+}
+
+size_t FanoutWorker::subscriber_count(uint32_t track) const {
+  auto it = subscribers_.find(track);
+  return it == subscribers_.end() ? 0 : it->second.direct.size() + it->second.compatible.size();
+}
+
+}  // namespace allo::sfu

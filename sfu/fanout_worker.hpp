@@ -1,0 +1,104 @@
+// The socket-free heart of one SFU worker: its copy of the registry, the
+// listeners it owns, their speaker selections, and the fan-out of each shared
+// packet to the listeners that selected its track.
+//
+// A worker owns (1) the direct-path peers that connected to its own socket
+// and (2) the compatible-path listeners whose agent hashes to its index
+// (owner_of_agent), unless that agent is attached on the direct path.
+// Fan-out hands one PacketRef plus the list of its listeners to the
+// PacketSink: the payload is never copied per listener.
+//
+// Thread-safety: none; every method runs on the owning worker thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sfu/control_event.hpp"
+#include "sfu/packet_buffer.hpp"
+#include "sfu/speaker_levels.hpp"
+#include "sfu/speaker_selection.hpp"
+#include "sfu/track_registry.hpp"
+#include "sfu/worker_stats.hpp"
+
+namespace allo::sfu {
+
+// Where fanned-out packets go; implemented by the daemon (ENet) and tests.
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  // One packet to direct-path peers of this worker (handles given to attach_direct).
+  virtual void send_direct(const PacketRef& packet, std::span<const uint64_t> handles) = 0;
+  // One packet to compatible-path agents, through the place.
+  virtual void send_compatible(const PacketRef& packet,
+                               std::span<const std::string* const> agents) = 0;
+};
+
+struct FanoutConfig {
+  SelectionConfig selection;
+  float radius = 0;                   // 0 = no distance culling
+  uint32_t latency_sample_every = 8;  // forward latency measured on every Nth packet
+};
+
+class FanoutWorker {
+ public:
+  // `sink` and `stats` must outlive the worker.
+  FanoutWorker(size_t index, size_t worker_count, FanoutConfig config, PacketSink& sink,
+               WorkerStats& stats);
+
+  // Which worker owns the compatible-path listener of `agent`.
+  static size_t owner_of_agent(const std::string& agent, size_t worker_count);
+
+  void apply(const ControlEvent& event);
+  const TrackRegistry& registry() const { return registry_; }
+
+  // A direct-path peer authenticated as `agent` on this worker's socket.
+  void attach_direct(uint64_t handle, const std::string& agent);
+  void detach_direct(uint64_t handle);
+
+  // Updates the track's level and hands the packet to its selected listeners.
+  void deliver(const PacketRef& packet, int64_t now_ns);
+  // Re-runs every listener's selection; call every few tens of milliseconds.
+  void reselect(double now_seconds);
+
+  size_t listener_count() const;
+  // Listeners on this worker that currently receive `track` (tests, metrics).
+  size_t subscriber_count(uint32_t track) const;
+
+ private:
+  struct Listener {
+    std::string agent;
+    uint64_t direct_handle = 0;
+    bool direct = false;
+    bool paused = false;  // compatible listener while the agent is on the direct path
+    SpeakerSelection selection;
+  };
+  struct Subscribers {
+    std::vector<uint64_t> direct;
+    std::vector<const std::string*> compatible;
+  };
+
+  void add_compatible_listener(const std::string& agent);
+  void forget_track(uint32_t track);
+  bool in_range(const Listener& listener, const TrackInfo& track) const;
+  void rebuild_subscribers();
+
+  size_t index_;
+  size_t worker_count_;
+  FanoutConfig config_;
+  PacketSink& sink_;
+  WorkerStats& stats_;
+  TrackRegistry registry_;
+  SpeakerLevels levels_;
+  std::unordered_map<std::string, std::unique_ptr<Listener>> compatible_;  // by agent
+  std::unordered_map<uint64_t, std::unique_ptr<Listener>> direct_;         // by handle
+  std::unordered_map<uint32_t, Subscribers> subscribers_;                  // by track
+  bool subscribers_dirty_ = false;
+  uint64_t delivered_packets_ = 0;
+};
+
+}  // namespace allo::sfu

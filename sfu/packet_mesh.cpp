@@ -1,0 +1,32 @@
+#include "sfu/packet_mesh.hpp"
+
+#include <stdexcept>
+
+namespace allo::sfu {
+
+PacketMesh::PacketMesh(size_t worker_count, size_t ring_capacity) : worker_count_(worker_count) {
+  if (worker_count == 0) throw std::invalid_argument("PacketMesh needs at least one worker");
+  for (size_t i = 0; i < worker_count * (worker_count + 1); ++i) {
+    rings_.push_back(std::make_unique<SpscRing<PacketRef>>(ring_capacity));
+  }
+}
+
+size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
+  size_t full = 0;
+  for (size_t destination = 0; destination < worker_count_; ++destination) {
+    if (destination == source) continue;
+    PacketRef copy(packet);
+    if (!ring_for(source, destination).try_push(std::move(copy))) ++full;
+  }
+  return full;
+}
+
+size_t PacketMesh::depth(size_t destination) const {
+  size_t total = 0;
+  for (size_t source = 0; source <= worker_count_; ++source) {
+    total += ring_for(source, destination).size_approx();
+  }
+  return total;
+}
+
+}  // namespace allo::sfu
