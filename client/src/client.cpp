@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "common/address.hpp"
@@ -56,8 +57,9 @@ proto::Result<void> Client::connect(std::string_view url, double timeout_seconds
   avatar_id_.clear();
   place_name_.clear();
   double now = mono_seconds();
-  next_intent_ = now;
-  next_clock_ = now;  // first clock sync on the first poll
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  next_intent_ = options_.intent_rate_hz > 0 ? now : kNever;
+  next_clock_ = options_.clock_interval_seconds > 0 ? now : kNever;  // first sync on first poll
   return {};
 }
 
@@ -106,7 +108,8 @@ int Client::poll(int timeout_ms) {
   if (!is_connected()) return -1;
   // Phase 1: wait for input, but not past the next timer.
   double now = mono_seconds();
-  double next_timer = std::min(next_intent_, next_clock_);
+  double next_timer = next_clock_;
+  if (announced()) next_timer = std::min(next_timer, next_intent_);
   int until_timer = static_cast<int>(std::max(0.0, std::ceil((next_timer - now) * 1000)));
   std::vector<EnetConnection::Packet> packets;
   bool alive =
