@@ -9,9 +9,6 @@
 namespace allo::proto::sfu_link {
 namespace {
 
-  return {s.begin(), s.end()};
-}
-
 TEST(SfuLinkMedia, MediaFromAgentKnownBytes) {
   const std::vector<uint8_t> media = {0x00, 0x00, 0x00, 0x2A, 0xF8, 0xFF, 0xFE, '\n'};
   const std::vector<uint8_t> expected = {0x01,                    // tag: media_from_agent
