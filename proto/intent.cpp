@@ -20,7 +20,9 @@ bool read_rev(const json& obj, const char* key, uint64_t& out) {
     out = it->get<uint64_t>();
     return true;
   }
-  if (it->is_number_float() && it->get<double>() >= 0 && std::isfinite(it->get<double>())) {
+  // 2^64: casting a double at or above it to uint64_t is undefined behaviour.
+  constexpr double kUint64Bound = 18446744073709551616.0;
+  if (it->is_number_float() && it->get<double>() >= 0 && it->get<double>() < kUint64Bound) {
     out = static_cast<uint64_t>(it->get<double>());
     return true;
   }
