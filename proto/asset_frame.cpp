@@ -48,7 +48,8 @@ Result<AssetFrame> parse_asset_frame(std::span<const uint8_t> bytes) {
   if (mid < 1 || mid > 3) return fail("unknown_mid", "asset message id " + std::to_string(mid));
   std::string_view text(reinterpret_cast<const char*>(bytes.data()) + limits::kAssetFrameHeaderBytes, hlen);
   auto header = decode_json(text, hlen, kMaxHeaderDepth);
-  if (!header) return std::unexpected(header.error());
+  // Every header decode failure (empty, too deep, not JSON) is "malformed_json".
+  if (!header) return fail("malformed_json", "asset header: " + header.error().detail);
   if (!header->is_object()) return fail("malformed_asset_header", "asset header must be an object");
   return AssetFrame{static_cast<AssetMid>(mid), std::move(*header),
                     bytes.subspan(limits::kAssetFrameHeaderBytes + hlen)};
