@@ -11,10 +11,12 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535) {
     return std::nullopt;
   }
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return Endpoint{std::string(host), static_cast<uint16_t>(port)};
 }
 
@@ -24,7 +26,8 @@ std::optional<Endpoint> parse_place_url(std::string_view url) {
   std::string_view rest = url.substr(kScheme.size());
   if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
   if (rest.empty()) return std::nullopt;
-  if (rest.find(':') == std::string_view::npos) return Endpoint{std::string(rest), kDefaultPlacePort};
+  if (rest.find(':') == std::string_view::npos)
+    return Endpoint{std::string(rest), kDefaultPlacePort};
   return parse_endpoint(rest);
 }
 

@@ -15,10 +15,14 @@ std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::kDebug: return "DEBUG";
-    case Level::kInfo: return "INFO ";
-    case Level::kWarn: return "WARN ";
-    case Level::kError: return "ERROR";
+    case Level::kDebug:
+      return "DEBUG";
+    case Level::kInfo:
+      return "INFO ";
+    case Level::kWarn:
+      return "WARN ";
+    case Level::kError:
+      return "ERROR";
   }
   return "?";
 }
@@ -31,20 +35,28 @@ void configure(std::string_view component, Level min_level) {
 }
 
 bool parse_level(std::string_view text, Level& out) {
-  if (text == "debug") out = Level::kDebug;
-  else if (text == "info") out = Level::kInfo;
-  else if (text == "warn") out = Level::kWarn;
-  else if (text == "error") out = Level::kError;
-  else return false;
+  if (text == "debug")
+    out = Level::kDebug;
+  else if (text == "info")
+    out = Level::kInfo;
+  else if (text == "warn")
+    out = Level::kWarn;
+  else if (text == "error")
+    out = Level::kError;
+  else
+    return false;
   return true;
 }
 
-bool enabled(Level level) { return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view message) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char stamp[32];

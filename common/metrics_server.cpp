@@ -13,7 +13,8 @@ MetricsServer::MetricsServer(const std::optional<Endpoint>& endpoint)
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(endpoint->to_string(), 2);
   } catch (const std::exception& e) {
-    throw std::runtime_error("metrics: cannot listen on " + endpoint->to_string() + ": " + e.what());
+    throw std::runtime_error("metrics: cannot listen on " + endpoint->to_string() + ": " +
+                             e.what());
   }
   exposer_->RegisterCollectable(registry_);
 }

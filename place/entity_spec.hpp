@@ -1,0 +1,31 @@
+// Validation of the entity specs clients send in spawn_entity and
+// announce.spawn_avatar: components under "components" and/or loose at the
+// top level (the "components" object wins on a clash), optional "children"
+// (each a spec). Pure function; limits from proto/limits.hpp.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "proto/error.hpp"
+
+namespace allo::place {
+
+struct EntitySpec {
+  nlohmann::json components = nlohmann::json::object();
+  std::vector<EntitySpec> children;
+};
+
+// Error codes: "invalid_spec" (not an object, children not a list of objects),
+// "invalid_component" (a component value that is not an object),
+// "component_too_large", "too_many_components".
+proto::Result<EntitySpec> parse_entity_spec(const nlohmann::json& spec);
+
+// Checks one components object (as in change_components add_or_change).
+// Same error codes as above.
+proto::Result<void> validate_components(const nlohmann::json& components);
+
+// Number of entities a spec creates (itself and all descendants).
+size_t entity_count(const EntitySpec& spec);
+
+}  // namespace allo::place

@@ -1,0 +1,55 @@
+// alloplace: wires configuration, metrics and the ENet server together.
+#include <enet/enet.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include "common/log.hpp"
+#include "common/metrics_server.hpp"
+#include "place/place_config.hpp"
+#include "place/place_metrics.hpp"
+#include "place/place_server.hpp"
+
+namespace {
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+  g_stop.store(true);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace allo;
+  auto config = place::parse_place_config(std::vector<std::string>(argv + 1, argv + argc));
+  if (!config) {
+    std::fprintf(stderr, "alloplace: %s\n", config.error().detail.c_str());
+    return 2;
+  }
+  if (config->help) {
+    std::fputs(place::place_usage().c_str(), stdout);
+    return 0;
+  }
+  log::configure("alloplace", config->log_level);
+  if (enet_initialize() != 0) {
+    log::error("cannot initialize ENet");
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    MetricsServer metrics(config->metrics);
+    place::PlaceMetrics place_metrics(metrics.registry());
+    place::PlaceServer server(*config, place_metrics);
+    log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
+              config->listen.to_string(),
+              config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");
+    server.run(g_stop);
+    log::info("stopped");
+  } catch (const std::exception& e) {
+    log::error("{}", e.what());
+    enet_deinitialize();
+    return 1;
+  }
+  enet_deinitialize();
+  return 0;
+}

@@ -1,0 +1,129 @@
+// The place core: world state, interaction routing, place commands, intents,
+// simulation and the per-client state stream. No socket code: the server loop
+// feeds it events and it writes through an Outbox, so it is driven directly
+// by tests and benchmarks. Not thread-safe: one event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "place/agent.hpp"
+#include "place/outbox.hpp"
+#include "place/place_metrics.hpp"
+#include "place/simulation.hpp"
+#include "place/state_encoder.hpp"
+#include "place/state_history.hpp"
+#include "place/world.hpp"
+#include "proto/interaction.hpp"
+
+namespace allo::place {
+
+struct PlaceOptions {
+  std::string name = "Unnamed place";
+  double announce_timeout = 10.0;  // seconds an agent may stay unannounced
+  double request_timeout = 30.0;   // seconds a routed request waits for its response
+};
+
+class Place {
+ public:
+  // A handler for a command sent to "place" (the body's first element). It
+  // answers through reply()/reply_error(). Handlers added by later features
+  // (subscriptions, tracks, ...) register here instead of growing Place.
+  using CommandHandler = std::function<void(Agent&, const proto::Interaction&)>;
+
+  Place(PlaceOptions options, Outbox& out, PlaceMetrics& metrics, double now);
+
+  // --- events from the socket layer ---
+  void on_connect(AgentId id, double now);
+  void on_disconnect(AgentId id);
+  void on_packet(AgentId id, uint8_t channel, std::span<const uint8_t> data, double now);
+  // One simulation + state step: prune deadlines, simulate, advance the clock,
+  // commit a revision, send every announced agent its state message.
+  void tick(double now);
+
+  // --- extension points ---
+  void register_command(const std::string& name, CommandHandler handler);
+  // Receives every publication from an announced agent (the subscription
+  // router); without one, publications are dropped and counted.
+  void set_publication_handler(CommandHandler handler);
+  void reply(Agent& agent, const proto::Interaction& request, nlohmann::json body);
+  void reply_error(Agent& agent, const proto::Interaction& request, std::string_view code,
+                   std::string detail);
+  // Extra components on the "place" entity (besides clock), e.g. endpoints.
+  void set_place_component(const std::string& name, nlohmann::json value);
+
+  // --- inspection (tests, metrics, benchmarks) ---
+  const World& world() const { return world_; }
+  const Agent* agent(AgentId id) const;
+  size_t agent_count() const { return agents_.size(); }
+  size_t pending_request_count() const { return pending_.size(); }
+  const StateEncoder::TickStats& last_tick_stats() const { return encoder_.stats(); }
+
+ private:
+  struct PendingKey {
+    AgentId responder;
+    std::string request_id;
+    std::string requester_entity;
+    auto operator<=>(const PendingKey&) const = default;
+  };
+  struct Pending {
+    AgentId requester;
+    std::string responder_entity;
+    double expires_at;
+  };
+
+  // channel handlers (place.cpp)
+  void handle_intent(Agent& agent, std::span<const uint8_t> data);
+  void handle_clock(Agent& agent, std::span<const uint8_t> data, double now);
+  void handle_asset(Agent& agent, std::span<const uint8_t> data);
+  void handle_media(Agent& agent, std::span<const uint8_t> data);
+  void handle_command_packet(Agent& agent, std::span<const uint8_t> data, double now);
+  void send_state();
+  void prune(double now);
+  void reject(Agent& agent, std::string_view reason, const std::string& detail);
+  void reply_error_raw(Agent& agent, const nlohmann::json& doc, std::string_view code,
+                       std::string detail);
+  void send_interaction(AgentId to, const proto::Interaction& interaction);
+
+  // place commands (place_commands.cpp)
+  void register_builtin_commands();
+  void handle_announce(Agent& agent, const proto::Interaction& request);
+  void handle_spawn(Agent& agent, const proto::Interaction& request);
+  void handle_remove(Agent& agent, const proto::Interaction& request);
+  void handle_change(Agent& agent, const proto::Interaction& request);
+  // Removes an entity (cascade: with its subtree; else children become roots).
+  void remove_entity(const std::string& id, bool cascade);
+  std::string new_entity_id();
+
+  // routing between agents (interaction_routing.cpp)
+  void route(Agent& agent, const proto::Interaction& interaction, double now);
+  void route_to_place(Agent& agent, const proto::Interaction& interaction);
+  void route_response(Agent& agent, const proto::Interaction& interaction);
+  void fail_pending_for(AgentId responder, std::string_view code);
+  void drop_pending_from(AgentId requester);
+
+  PlaceOptions options_;
+  Outbox& out_;
+  PlaceMetrics& metrics_;
+  World world_;
+  StateHistory history_;
+  StateEncoder encoder_;
+  Simulation simulation_;
+  std::map<AgentId, Agent> agents_;
+  std::map<PendingKey, Pending> pending_;
+  std::unordered_map<std::string, CommandHandler> commands_;
+  CommandHandler publication_handler_;
+  nlohmann::json place_components_;
+  double start_time_;
+  double last_tick_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace allo::place

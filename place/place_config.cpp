@@ -1,0 +1,139 @@
+#include "place/place_config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "proto/limits.hpp"
+
+namespace allo::place {
+namespace {
+
+using nlohmann::json;
+
+proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std::string& value) {
+  auto bad = [&](const std::string& why) {
+    return proto::fail("bad_config", key + ": " + why + " (got \"" + value + "\")");
+  };
+  auto number = [&](double& out, double lo, double hi) -> proto::Result<void> {
+    double v = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi) {
+      return bad("expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    out = v;
+    return {};
+  };
+  auto endpoint = [&](std::optional<Endpoint>& out, bool allow_off) -> proto::Result<void> {
+    if (allow_off && (value == "off" || value.empty())) {
+      out.reset();
+      return {};
+    }
+    auto ep = parse_endpoint(value);
+    if (!ep) return bad("expected HOST:PORT");
+    out = *ep;
+    return {};
+  };
+  if (key == "listen") {
+    auto ep = parse_endpoint(value);
+    if (!ep) return bad("expected HOST:PORT");
+    c.listen = *ep;
+  } else if (key == "metrics") {
+    return endpoint(c.metrics, true);
+  } else if (key == "sfu") {
+    return endpoint(c.sfu, true);
+  } else if (key == "assetd") {
+    return endpoint(c.assetd, true);
+  } else if (key == "name") {
+    if (value.empty() || value.size() > 200) return bad("expected 1 to 200 characters");
+    c.name = value;
+  } else if (key == "tick-hz") {
+    return number(c.tick_hz, 1, 200);
+  } else if (key == "announce-timeout") {
+    return number(c.announce_timeout, 0.1, 3600);
+  } else if (key == "request-timeout") {
+    return number(c.request_timeout, 0.1, 3600);
+  } else if (key == "max-peers") {
+    double v = 0;
+    if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
+    c.max_peers = static_cast<size_t>(v);
+  } else if (key == "log-level") {
+    if (!log::parse_level(value, c.log_level)) return bad("expected debug, info, warn or error");
+  } else {
+    return proto::fail("bad_config", "unknown setting \"" + key + "\" (see --help)");
+  }
+  return {};
+}
+
+proto::Result<void> load_file(PlaceConfig& c, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return proto::fail("bad_config", "config: cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json doc = json::parse(ss.str(), nullptr, false, /*ignore_comments=*/true);
+  if (doc.is_discarded() || !doc.is_object())
+    return proto::fail("bad_config", "config: " + path + " is not a JSON object");
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+    if (it->is_null()) value = "off";
+    if (auto r = set_value(c, it.key(), value); !r) {
+      return proto::fail("bad_config", path + ": " + r.error().detail);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string place_usage() {
+  return R"(usage: alloplace [options]
+
+The place core: the public alloplace:// endpoint (ENet over UDP).
+
+Options (each may also be a key in the JSON file given with --config; flags win):
+  --listen HOST:PORT          public ENet endpoint            (default 127.0.0.1:21337)
+  --metrics HOST:PORT|off     Prometheus /metrics endpoint    (default 127.0.0.1:9101)
+  --name NAME                 place name sent in announce replies (default "Unnamed place")
+  --tick-hz N                 simulation and state rate       (default 20)
+  --announce-timeout SECONDS  disconnect agents that do not announce in time (default 10)
+  --request-timeout SECONDS   answer routed requests with a timeout error after (default 30)
+  --max-peers N               connected peers at most         (default 1024)
+  --sfu HOST:PORT|off         SFU link (voice); off by default
+  --assetd HOST:PORT|off      asset daemon link; off by default
+  --log-level LEVEL           debug, info, warn or error      (default info)
+  --config FILE               JSON object with the keys above, e.g. {"name": "Lobby", "tick-hz": 20}
+  --help                      this text
+)";
+}
+
+proto::Result<PlaceConfig> parse_place_config(const std::vector<std::string>& args) {
+  PlaceConfig c;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (auto r = load_file(c, args[i + 1]); !r) return std::unexpected(r.error());
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      c.help = true;
+      continue;
+    }
+    if (!a.starts_with("--"))
+      return proto::fail("bad_config", "unexpected argument \"" + a + "\" (see --help)");
+    std::string key = a.substr(2), value;
+    if (auto eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) return proto::fail("bad_config", a + " needs a value");
+      value = args[++i];
+    }
+    if (key == "config") continue;
+    if (auto r = set_value(c, key, value); !r) return std::unexpected(r.error());
+  }
+  return c;
+}
+
+}  // namespace allo::place

@@ -1,0 +1,124 @@
+#include "place/place_server.hpp"
+
+#include <stdexcept>
+
+#include "common/log.hpp"
+#include "common/mono_clock.hpp"
+#include "proto/limits.hpp"
+
+namespace allo::place {
+
+PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : config_(config) {
+  ENetAddress address{};
+  if (enet_address_set_host(&address, config.listen.host.c_str()) != 0) {
+    throw std::runtime_error("listen: cannot resolve host " + config.listen.host);
+  }
+  address.port = config.listen.port;
+  host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0);
+  if (!host_) throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
+  host_->maximumPacketSize = kEnetMaximumPacketSize;
+  double now = mono_seconds();
+  PlaceOptions options{config.name, config.announce_timeout, config.request_timeout};
+  place_ = std::make_unique<Place>(options, *this, metrics, now);
+  next_tick_ = now;
+}
+
+PlaceServer::~PlaceServer() {
+  if (host_) enet_host_destroy(host_);
+}
+
+void PlaceServer::run(const std::atomic<bool>& stop) {
+  const double period = 1.0 / config_.tick_hz;
+  while (!stop.load(std::memory_order_relaxed)) {
+    double now = mono_seconds();
+    double wait = next_tick_ - now;
+    poll_network(wait > 0 ? static_cast<uint32_t>(wait * 1000) : 0);  // phase 1+2: poll, handle
+    now = mono_seconds();
+    if (now >= next_tick_) {
+      simulate_and_send(now);  // phase 3+4: simulate, send state
+      next_tick_ += period;
+      if (next_tick_ < now) next_tick_ = now + period;  // fell behind: skip, don't burst
+    }
+    flush();  // phase 5: hand queued packets to the socket
+  }
+  for (auto& [id, peer] : peers_) enet_peer_disconnect(peer, 0);
+  flush();
+}
+
+void PlaceServer::poll_network(uint32_t timeout_ms) {
+  ENetEvent event;
+  int handled = 0;
+  if (enet_host_service(host_, &event, timeout_ms) > 0) {
+    handle_event(event);
+    ++handled;
+  }
+  while (handled < kMaxEventsPerPoll && enet_host_check_events(host_, &event) > 0) {
+    handle_event(event);
+    ++handled;
+  }
+}
+
+void PlaceServer::handle_event(const ENetEvent& event) {
+  double now = mono_seconds();
+  switch (event.type) {
+    case ENET_EVENT_TYPE_CONNECT: {
+      AgentId id = next_agent_++;
+      event.peer->data = reinterpret_cast<void*>(static_cast<uintptr_t>(id));
+      peers_[id] = event.peer;
+      place_->on_connect(id, now);
+      break;
+    }
+    case ENET_EVENT_TYPE_RECEIVE: {
+      auto id = static_cast<AgentId>(reinterpret_cast<uintptr_t>(event.peer->data));
+      place_->on_packet(id, event.channelID, {event.packet->data, event.packet->dataLength}, now);
+      enet_packet_destroy(event.packet);
+      break;
+    }
+    case ENET_EVENT_TYPE_DISCONNECT: {
+      auto id = static_cast<AgentId>(reinterpret_cast<uintptr_t>(event.peer->data));
+      if (peers_.erase(id)) place_->on_disconnect(id);
+      event.peer->data = nullptr;
+      break;
+    }
+    case ENET_EVENT_TYPE_NONE:
+      break;
+  }
+}
+
+void PlaceServer::simulate_and_send(double now) {
+  place_->tick(now);
+}
+
+void PlaceServer::flush() {
+  enet_host_flush(host_);
+}
+
+void PlaceServer::send(AgentId to, uint8_t channel, std::string bytes, bool reliable) {
+  auto it = peers_.find(to);
+  if (it == peers_.end()) return;
+  ENetPacket* packet =
+      enet_packet_create(bytes.data(), bytes.size(), reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+  if (!packet) return;
+  if (enet_peer_send(it->second, channel, packet) != 0) enet_packet_destroy(packet);
+}
+
+void PlaceServer::send_shared(std::span<const AgentId> to, uint8_t channel,
+                              const std::shared_ptr<const std::string>& bytes, bool reliable) {
+  // One ENet packet for every receiver: ENet reference-counts it and frees it
+  // after the last peer is done with it.
+  ENetPacket* packet =
+      enet_packet_create(bytes->data(), bytes->size(), reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+  if (!packet) return;
+  for (AgentId id : to) {
+    auto it = peers_.find(id);
+    if (it != peers_.end()) enet_peer_send(it->second, channel, packet);
+  }
+  if (packet->referenceCount == 0) enet_packet_destroy(packet);
+}
+
+void PlaceServer::disconnect(AgentId agent) {
+  auto it = peers_.find(agent);
+  if (it != peers_.end()) enet_peer_disconnect(it->second, 0);
+}
+
+}  // namespace allo::place

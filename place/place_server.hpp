@@ -1,0 +1,59 @@
+// The place's socket layer: one ENet host on the public endpoint and the
+// event loop that drives Place. The only place/ code that touches sockets.
+// Thread model: run() is the single event-loop thread; stop is an atomic
+// flag set by signal handlers. Construction throws std::runtime_error naming
+// the address when the endpoint cannot be bound (a start-up failure).
+#pragma once
+
+#include <enet/enet.h>
+
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+
+#include "place/outbox.hpp"
+#include "place/place.hpp"
+#include "place/place_config.hpp"
+
+namespace allo::place {
+
+class PlaceServer : public Outbox {
+ public:
+  PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics);
+  ~PlaceServer() override;
+  PlaceServer(const PlaceServer&) = delete;
+  PlaceServer& operator=(const PlaceServer&) = delete;
+
+  // Runs the loop until `stop` becomes true, then disconnects every peer.
+  void run(const std::atomic<bool>& stop);
+  Place& place() { return *place_; }
+  uint16_t port() const { return host_->address.port; }
+
+  // Outbox
+  void send(AgentId to, uint8_t channel, std::string bytes, bool reliable) override;
+  void send_shared(std::span<const AgentId> to, uint8_t channel,
+                   const std::shared_ptr<const std::string>& bytes, bool reliable) override;
+  void disconnect(AgentId agent) override;
+
+ private:
+  // Loop phases.
+  void poll_network(uint32_t timeout_ms);
+  void handle_event(const ENetEvent& event);
+  void simulate_and_send(double now);
+  void flush();
+
+  PlaceConfig config_;
+  ENetHost* host_ = nullptr;
+  std::unique_ptr<Place> place_;
+  std::unordered_map<AgentId, ENetPeer*> peers_;
+  AgentId next_agent_ = 1;
+  double next_tick_ = 0;
+};
+
+// ENet refuses (drops without reassembly) packets larger than this; packets
+// between limits::kMaxPacketBytes and this get an error reply.
+inline constexpr size_t kEnetMaximumPacketSize = 4 * 1024 * 1024;
+// Events handled per loop pass before the tick gets its turn.
+inline constexpr int kMaxEventsPerPoll = 4096;
+
+}  // namespace allo::place
