@@ -1,0 +1,95 @@
+#include "assetd/link_server.hpp"
+
+#include "common/log.hpp"
+
+namespace allo::assetd {
+
+namespace {
+constexpr size_t kMaxLinkPeers = 4;
+constexpr size_t kLinkChannels = 2;
+}  // namespace
+
+proto::Result<std::unique_ptr<LinkServer>> LinkServer::open(const Endpoint& endpoint,
+                                                            Listener& listener) {
+  ENetAddress address{};
+  if (enet_address_set_host(&address, endpoint.host.c_str()) != 0) {
+    return proto::fail("bind", "cannot resolve link host " + endpoint.host);
+  }
+  address.port = endpoint.port;
+  ENetHost* host = enet_host_create(&address, kMaxLinkPeers, kLinkChannels, 0, 0);
+  if (host == nullptr)
+    return proto::fail("bind", "cannot bind the link on " + endpoint.to_string());
+  return std::unique_ptr<LinkServer>(new LinkServer(host, listener));
+}
+
+LinkServer::~LinkServer() {
+  if (place_ != nullptr) enet_peer_disconnect_now(place_, 0);
+  enet_host_destroy(host_);
+}
+
+void LinkServer::poll(uint32_t timeout_ms, size_t max_events) {
+  ENetEvent event;
+  if (enet_host_service(host_, &event, timeout_ms) <= 0) return;
+  handle(event);
+  for (size_t n = 1; n < max_events && enet_host_check_events(host_, &event) > 0; ++n) {
+    handle(event);
+  }
+}
+
+void LinkServer::handle(ENetEvent& event) {
+  switch (event.type) {
+    case ENET_EVENT_TYPE_CONNECT:
+      if (place_ != nullptr) {
+        log::warn("a new place connection replaces the old one");
+        enet_peer_disconnect_now(place_, 0);
+        place_ = nullptr;
+        listener_.on_link_disconnected();
+      }
+      place_ = event.peer;
+      log::info("place connected to the link");
+      listener_.on_link_connected();
+      break;
+    case ENET_EVENT_TYPE_DISCONNECT:
+      if (event.peer == place_) {
+        place_ = nullptr;
+        log::info("place disconnected from the link");
+        listener_.on_link_disconnected();
+      }
+      break;
+    case ENET_EVENT_TYPE_RECEIVE: {
+      if (event.peer == place_ && event.channelID == 0) {
+        auto message = proto::parse_link_message({event.packet->data, event.packet->dataLength});
+        if (message) {
+          listener_.on_link_message(*message);
+        } else {
+          log::debug("bad link message: {}", message.error().detail);
+          listener_.on_link_rejected(message.error().code);
+        }
+      } else {
+        listener_.on_link_rejected("wrong_channel_or_peer");
+      }
+      enet_packet_destroy(event.packet);
+      break;
+    }
+    case ENET_EVENT_TYPE_NONE:
+      break;
+  }
+}
+
+bool LinkServer::send(std::span<const uint8_t> message) {
+  if (place_ == nullptr) return false;
+  ENetPacket* packet =
+      enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
+  if (packet == nullptr) return false;
+  if (enet_peer_send(place_, 0, packet) != 0) {
+    enet_packet_destroy(packet);
+    return false;
+  }
+  return true;
+}
+
+void LinkServer::flush() {
+  enet_host_flush(host_);
+}
+
+}  // namespace allo::assetd
