@@ -40,8 +40,13 @@ struct DirectPathChanged {
 // The place link went away: every agent and track is forgotten until the
 // place reconnects and replays its state.
 struct PlaceReset {};
+// The key for direct-path tokens, from the place's link hello.
+struct LinkSecretChanged {
+  std::string secret;
+};
 
-using ControlEvent = std::variant<std::monostate, AgentJoined, AgentLeft, TrackAdded, TrackRemoved,
-                                  PositionsUpdated, DirectPathChanged, PlaceReset>;
+using ControlEvent =
+    std::variant<std::monostate, AgentJoined, AgentLeft, TrackAdded, TrackRemoved, PositionsUpdated,
+                 DirectPathChanged, PlaceReset, LinkSecretChanged>;
 
 }  // namespace allo::sfu

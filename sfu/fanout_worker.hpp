@@ -66,6 +66,10 @@ class FanoutWorker {
   void reselect(double now_seconds);
 
   size_t listener_count() const;
+  // Tracks that sent audio recently (every worker sees every packet).
+  size_t active_speaker_count(double now_seconds) const {
+    return levels_.active_count(now_seconds);
+  }
   // Listeners on this worker that currently receive `track` (tests, metrics).
   size_t subscriber_count(uint32_t track) const;
 

@@ -22,4 +22,12 @@ float SpeakerLevels::level(uint32_t track, double now_seconds) const {
   return it->second.smoothed_dbfs;
 }
 
+size_t SpeakerLevels::active_count(double now_seconds) const {
+  size_t count = 0;
+  for (const auto& [track, entry] : levels_) {
+    if (now_seconds - entry.last_packet_seconds <= kStaleSeconds) ++count;
+  }
+  return count;
+}
+
 }  // namespace allo::sfu

@@ -8,6 +8,7 @@
 // stamped on every packet it receives.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 
@@ -23,6 +24,8 @@ class SpeakerLevels {
   // Smoothed level in dBFS; kSilenceDbfs when unknown or stale.
   float level(uint32_t track, double now_seconds) const;
   void forget(uint32_t track) { levels_.erase(track); }
+  // Tracks that sent a packet within kStaleSeconds.
+  size_t active_count(double now_seconds) const;
 
  private:
   struct Entry {

@@ -1,0 +1,225 @@
+#include "sfu/direct_worker.hpp"
+
+#include <sys/socket.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "common/log.hpp"
+#include "proto/limits.hpp"
+#include "proto/sfu_link.hpp"
+#include "sfu/direct_token.hpp"
+
+namespace allo::sfu {
+
+namespace {
+
+namespace link = proto::sfu_link;
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ENetHost* create_shared_host(const Endpoint& listen) {
+  ENetHost* host = enet_host_create(nullptr, limits::kMaxPeers, limits::kChannelCount, 0, 0);
+  if (host == nullptr) throw std::runtime_error("--listen: cannot create an ENet host");
+  const int one = 1;
+  ENetAddress address{};
+  address.port = listen.port;
+  if (setsockopt(host->socket, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0 ||
+      enet_address_set_host_ip(&address, listen.host.c_str()) != 0 ||
+      enet_socket_bind(host->socket, &address) != 0 ||
+      enet_socket_get_address(host->socket, &host->address) != 0) {
+    enet_host_destroy(host);
+    throw std::runtime_error("--listen: cannot bind " + listen.to_string());
+  }
+  host->maximumPacketSize = limits::kMaxPacketBytes;
+  return host;
+}
+
+void release_packet_ref(ENetPacket* packet) {
+  PacketRef::adopt_raw(packet->userData).reset();
+}
+
+}  // namespace
+
+DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint& listen,
+                           PacketMesh& mesh, SfuMetrics& metrics)
+    : index_(index),
+      mesh_(mesh),
+      metrics_(metrics),
+      host_(create_shared_host(listen)),
+      fanout_(index, mesh.worker_count(),
+              FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8},
+              *this, stats_),
+      ingress_(fanout_.registry()),
+      control_(8192),
+      link_output_(config.queue_capacity),
+      reports_(1024) {}
+
+DirectWorker::~DirectWorker() {
+  stop();
+  enet_host_destroy(host_);
+}
+
+void DirectWorker::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void DirectWorker::stop() {
+  stop_.store(true, std::memory_order_relaxed);
+  if (thread_.joinable()) thread_.join();
+}
+
+void DirectWorker::run() {
+  constexpr double kReselectSeconds = 0.02;
+  constexpr double kMetricsSeconds = 0.25;
+  double next_reselect = 0, next_metrics = 0;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    // poll: the socket, at most 1 ms (the rings are checked at least that often)
+    ENetEvent event;
+    int budget = 1024;
+    int got = enet_host_service(host_, &event, 1);
+    while (got > 0 && budget-- > 0) {
+      handle(event, steady_ns());
+      got = enet_host_check_events(host_, &event);
+    }
+    // control: registry changes from the link thread, in order
+    ControlEvent control;
+    for (int i = 0; i < 4096 && control_.try_pop(control); ++i) apply(control);
+    // fan-out: packets that arrived on other workers or on the link
+    mesh_.drain(index_, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
+    const double now = static_cast<double>(steady_ns()) * 1e-9;
+    if (now >= next_reselect) {
+      fanout_.reselect(now);
+      next_reselect = now + kReselectSeconds;
+    }
+    // send
+    enet_host_flush(host_);
+    if (now >= next_metrics) {
+      publish_metrics(now);
+      next_metrics = now + kMetricsSeconds;
+    }
+  }
+  for (auto& [peer, agent] : agents_) enet_peer_disconnect_now(peer, 0);
+}
+
+void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
+  switch (event.type) {
+    case ENET_EVENT_TYPE_RECEIVE: {
+      const std::span<const uint8_t> bytes(event.packet->data, event.packet->dataLength);
+      if (event.channelID == limits::kChannelMedia) {
+        handle_media(event.peer, bytes, now_ns);
+      } else if (event.channelID == limits::kChannelState && !agents_.contains(event.peer)) {
+        handle_hello(event.peer, bytes);
+      }
+      enet_packet_destroy(event.packet);
+      break;
+    }
+    case ENET_EVENT_TYPE_DISCONNECT: {
+      auto it = agents_.find(event.peer);
+      if (it == agents_.end()) break;
+      fanout_.detach_direct(reinterpret_cast<uint64_t>(event.peer));
+      reports_.try_push(DirectPathChanged{it->second, false});
+      agents_.erase(it);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void DirectWorker::handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes) {
+  auto send_reliable = [&](const std::string& text) {
+    enet_peer_send(peer, limits::kChannelState,
+                   enet_packet_create(text.data(), text.size(), ENET_PACKET_FLAG_RELIABLE));
+  };
+  auto hello =
+      link::decode_direct_hello({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+  std::string reason;
+  if (!hello) {
+    reason = "bad_hello";
+  } else if (secret_.empty()) {
+    reason = "sfu_not_ready";
+  } else if (auto agent = verify_direct_token(secret_, hello->token, unix_seconds()); !agent) {
+    reason = agent.error().code;
+  } else {
+    agents_[peer] = *agent;
+    fanout_.attach_direct(reinterpret_cast<uint64_t>(peer), *agent);
+    reports_.try_push(DirectPathChanged{*agent, true});
+    send_reliable(link::encode_direct_welcome(*agent));
+    log::info("worker {}: direct-path peer authenticated as {}", index_, *agent);
+    return;
+  }
+  log::info("worker {}: direct-path hello refused: {}", index_, reason);
+  send_reliable(link::encode_direct_refused(reason));
+  enet_peer_disconnect_later(peer, 0);
+}
+
+void DirectWorker::handle_media(ENetPeer* peer, std::span<const uint8_t> bytes, int64_t now_ns) {
+  auto it = agents_.find(peer);
+  if (it == agents_.end()) {
+    stats_.drop(DropReason::kUnauthenticated);
+    return;
+  }
+  auto packet = ingress_.accept(it->second, bytes, now_ns);
+  if (!packet) {
+    stats_.drop(packet.error());
+    return;
+  }
+  ++stats_.packets_in;
+  stats_.bytes_in += bytes.size();
+  fanout_.deliver(*packet, now_ns);
+  const size_t full = mesh_.broadcast(index_, *packet);
+  for (size_t i = 0; i < full; ++i) stats_.drop(DropReason::kQueueFull);
+}
+
+void DirectWorker::apply(const ControlEvent& event) {
+  if (const auto* secret = std::get_if<LinkSecretChanged>(&event)) {
+    secret_ = secret->secret;
+    return;
+  }
+  if (const auto* removed = std::get_if<TrackRemoved>(&event)) ingress_.forget(removed->track);
+  fanout_.apply(event);
+}
+
+void DirectWorker::send_direct(const PacketRef& packet, std::span<const uint64_t> handles) {
+  // One ENet packet for all of this worker's peers, pointing at the shared
+  // bytes; it holds one reference, released when ENet frees the packet.
+  ENetPacket* enet_packet = enet_packet_create(packet.bytes().data(), packet.bytes().size(),
+                                               ENET_PACKET_FLAG_NO_ALLOCATE);
+  if (enet_packet == nullptr) return;
+  enet_packet->userData = PacketRef(packet).release_raw();
+  enet_packet->freeCallback = release_packet_ref;
+  for (uint64_t handle : handles) {
+    enet_peer_send(reinterpret_cast<ENetPeer*>(handle), limits::kChannelMedia, enet_packet);
+  }
+  if (enet_packet->referenceCount == 0) enet_packet_destroy(enet_packet);
+}
+
+void DirectWorker::send_compatible(const PacketRef& packet,
+                                   std::span<const std::string* const> agents) {
+  agent_views_.clear();
+  for (const std::string* agent : agents) agent_views_.emplace_back(*agent);
+  // The place forwards one copy of the bytes to each agent; the link carries one.
+  if (!link_output_.try_push(link::encode_media_to_agents(agent_views_, packet.bytes()))) {
+    stats_.drop(DropReason::kQueueFull);
+  }
+}
+
+void DirectWorker::publish_metrics(double now_seconds) {
+  metrics_.publish(index_, stats_);
+  metrics_.set_queue_depth(index_, mesh_.depth(index_));
+  metrics_.set_listeners(index_, fanout_.listener_count());
+  if (index_ == 0) metrics_.set_speakers(fanout_.active_speaker_count(now_seconds));
+}
+
+}  // namespace allo::sfu
