@@ -124,7 +124,9 @@ void check_asset_id(std::string_view text) {
   expect(prefix + id->hex == text, "asset_frame", "asset id does not round-trip");
 }
 
-// Parses `wire` as a frame of the same kind and returns it (aborting if not).
+// Parses `wire` as a frame and returns it (aborting if not). The frame's body
+// points into `wire`, which must outlive it.
+AssetFrame reparse_frame(std::vector<uint8_t>&& temporary) = delete;
 AssetFrame reparse_frame(const std::vector<uint8_t>& wire) {
   auto frame = parse_asset_frame(wire);
   expect(frame.has_value(), "asset_frame", "an encoded asset frame does not parse");
@@ -154,7 +156,8 @@ void check_typed_asset_frame(const AssetFrame& frame) {
   } else {
     auto f = parse_asset_failure(frame);
     if (!f) return expect_code(f.error(), codes, kName);
-    auto again = parse_asset_failure(reparse_frame(encode_asset_failure(*f)));
+    auto wire = encode_asset_failure(*f);
+    auto again = parse_asset_failure(reparse_frame(wire));
     expect(again && again->id == f->id && again->error_reason == f->error_reason &&
                again->error_code == f->error_code,
            kName, "asset failure does not round-trip");
@@ -312,7 +315,8 @@ int fuzz_asset_frame(const uint8_t* data, size_t size) {
   // encode_asset_frame writes the header length as a u16: skip headers whose
   // compact form (numbers may grow: 1e5 -> 100000.0) no longer fits.
   if (frame->header.dump().size() <= 0xFFFF) {
-    auto again = reparse_frame(encode_asset_frame(frame->mid, frame->header, frame->body));
+    auto wire = encode_asset_frame(frame->mid, frame->header, frame->body);
+    auto again = reparse_frame(wire);  // again.body points into wire
     expect(again.mid == frame->mid && again.header == frame->header &&
                same_bytes(again.body, frame->body),
            kName, "asset frame does not round-trip");
