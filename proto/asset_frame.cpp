@@ -96,7 +96,8 @@ Result<AssetFailure> parse_asset_failure(const AssetFrame& frame) {
 }
 
 std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header, std::span<const uint8_t> body) {
-  std::string text = header.dump();
+  // Like encode_json: invalid UTF-8 in a string is replaced, never thrown.
+  std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
   std::vector<uint8_t> out;
   out.reserve(limits::kAssetFrameHeaderBytes + text.size() + body.size());
   auto m = static_cast<uint16_t>(mid);

@@ -105,6 +105,17 @@ TEST(AssetFrame, FailureRoundTrips) {
   EXPECT_EQ(back->error_code, "not_found");
 }
 
+TEST(AssetFrame, EncodeReplacesInvalidUtf8InsteadOfThrowing) {
+  AssetFailure failure{kId, "disk error: \xff\xfe", "io_error"};  // bytes from the OS
+  std::vector<uint8_t> bytes;
+  ASSERT_NO_THROW(bytes = encode_asset_failure(failure));
+  auto f = parse_asset_frame(bytes);
+  ASSERT_TRUE(f) << f.error().detail;
+  auto back = parse_asset_failure(*f);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->error_reason, "disk error: \uFFFD\uFFFD");  // U+FFFD twice
+}
+
 TEST(AssetFrame, TooShort) {
   for (size_t n = 0; n < 4; ++n) {
     auto f = parse_asset_frame(std::span(kRequest.data(), n));
