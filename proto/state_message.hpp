@@ -32,7 +32,9 @@ Result<StateMessage> parse_state_message(const json& doc);
 
 // RFC 7386: the merge patch that turns `from` into `to`. Objects are diffed key
 // by key (removed keys become null); anything else that differs is replaced whole.
-// Returns an empty object when the two are equal.
+// Returns an empty object when the two are equal objects (equal non-objects
+// give `to`, which applies as a no-op; an empty object would not).
+// Null members of `to` cannot be carried (a null patch member means "remove").
 json create_merge_patch(const json& from, const json& to);
 
 // RFC 7386 application (nlohmann's merge_patch), for symmetry with the above.
