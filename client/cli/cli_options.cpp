@@ -67,6 +67,8 @@ Output (stdout):
              oneway TO BODY_JSON       -> {"cmd":"oneway","ok":true}
              wait-entity ID SECONDS    -> {"cmd":"wait-entity","ok":..,"entity":{..}}
              state                     -> {"cmd":"state","ok":true,"state":{..}}
+             stats                     -> {"cmd":"stats","ok":true,"stats":{..}} (SDK
+                                          counters: state packets/bytes, sets, merges..)
              hold SECONDS              -> {"cmd":"hold","ok":true} (stays connected)
              quit                      -> {"cmd":"quit","ok":true}, then exit
            "ok" is false for error replies ("reply" then holds ["error",..]).

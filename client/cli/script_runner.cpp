@@ -54,6 +54,21 @@ json run_script_line(client::Client& c, const std::string& line, bool& quit) {
     return {{"cmd", cmd}, {"ok", true}};
   }
   if (cmd == "state") return {{"cmd", cmd}, {"ok", true}, {"state", c.state().document()}};
+  if (cmd == "stats") {
+    const auto& st = c.stats();
+    json stats = {{"state_packets_received", st.state_packets_received},
+                  {"state_bytes_received", st.state_bytes_received},
+                  {"state_packets_dropped", st.state_packets_dropped},
+                  {"sets_applied", st.sets_applied},
+                  {"merges_applied", st.merges_applied},
+                  {"state_refused", st.state_refused},
+                  {"intents_sent", st.intents_sent},
+                  {"clock_replies", st.clock_replies},
+                  {"revision", c.state().revision()},
+                  {"ack_revision", c.state().ack_revision()}};
+    if (auto rtt = c.clock().round_trip()) stats["clock_round_trip"] = *rtt;
+    return {{"cmd", cmd}, {"ok", true}, {"stats", stats}};
+  }
   if (cmd == "hold") {
     double seconds = 0;
     if (!parse_seconds(rest, seconds)) return failure(cmd, "usage", "hold SECONDS");
