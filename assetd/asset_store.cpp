@@ -117,7 +117,7 @@ void AssetStore::store(const std::string& id, std::shared_ptr<const std::vector<
   writer_->commit(id, std::move(bytes));
 }
 
-StoreStats AssetStore::collect(const LmdbEnv& env) {
+StoreStats AssetStore::collect(const LmdbEnv& env, bool sum_stored_bytes) {
   StoreStats stats;
   ReadTxn txn(env.env());
   if (!txn.ok()) return stats;
@@ -126,7 +126,7 @@ StoreStats AssetStore::collect(const LmdbEnv& env) {
   if (mdb_stat(txn.get(), dbis.meta, &meta_stat) == 0) stats.entries = meta_stat.ms_entries;
   stats.data_bytes = data_pages(txn.get(), dbis) * env.page_size();
   MDB_cursor* cursor = nullptr;
-  if (mdb_cursor_open(txn.get(), dbis.meta, &cursor) == 0) {
+  if (sum_stored_bytes && mdb_cursor_open(txn.get(), dbis.meta, &cursor) == 0) {
     MDB_val k, v;
     while (mdb_cursor_get(cursor, &k, &v, MDB_NEXT) == 0) {
       auto meta = decode_meta({static_cast<const uint8_t*>(v.mv_data), v.mv_size});
@@ -147,7 +147,7 @@ StoreStats AssetStore::collect(const LmdbEnv& env) {
 }
 
 StoreStats AssetStore::stats() const {
-  StoreStats stats = collect(*env_);
+  StoreStats stats = collect(*env_, false);
   // Live counters are newer than the ones last flushed to disk.
   stats.hits = counters_.hits;
   stats.misses = counters_.misses;
@@ -161,7 +161,7 @@ proto::Result<StoreStats> AssetStore::inspect(const std::filesystem::path& dir) 
   }
   auto env = LmdbEnv::open(dir, 0, true);
   if (!env) return std::unexpected(env.error());
-  return collect(**env);
+  return collect(**env, true);
 }
 
 std::vector<std::string> AssetStore::ids_by_age() const {

@@ -62,7 +62,8 @@ class AssetStore : public AssetCache {
 
  private:
   AssetStore(std::unique_ptr<LmdbEnv> env, StoreConfig config);
-  static StoreStats collect(const LmdbEnv& env);
+  // stored_bytes walks every meta record: only for inspection.
+  static StoreStats collect(const LmdbEnv& env, bool sum_stored_bytes);
 
   std::unique_ptr<LmdbEnv> env_;
   StoreConfig config_;

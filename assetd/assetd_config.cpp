@@ -95,7 +95,6 @@ proto::Result<AssetdConfig> validate(AssetdConfig c) {
   if (c.budget > 0) {
     if (c.hard_limit < c.budget) return bad("hard-limit", "must be at least the budget");
     if (c.hard_limit > c.map_size) return bad("hard-limit", "must not exceed map-size");
-    if (c.max_asset_size > c.budget) return bad("max-asset-size", "must not exceed the budget");
   }
   if (c.max_asset_size == 0) return bad("max-asset-size", "must be above 0");
   if (c.window_bytes < c.chunk_bytes) return bad("window", "must be at least chunk-size");

@@ -7,7 +7,7 @@ namespace allo::assetd {
 namespace {
 constexpr uint32_t kPollMillis = 5;
 constexpr size_t kMaxEventsPerTick = 1024;
-constexpr double kMetricsPeriod = 1.0;
+constexpr double kMetricsPeriod = 0.25;
 }  // namespace
 
 AssetDaemon::AssetDaemon(const AssetdConfig& config) : config_(config) {}
