@@ -1,0 +1,61 @@
+#include "place_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+namespace allo::testing {
+
+PlaceProcess::PlaceProcess(std::vector<std::string> extra_args, const std::string& name)
+    : port(free_udp_port()), metrics_port(free_tcp_port()) {
+  std::vector<std::string> argv = {std::string(ALLO_BIN_DIR) + "/alloplace",
+                                   "--listen",
+                                   "127.0.0.1:" + std::to_string(port),
+                                   "--metrics",
+                                   "127.0.0.1:" + std::to_string(metrics_port),
+                                   "--name",
+                                   name,
+                                   "--log-level",
+                                   "warn"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<ChildProcess>(argv);
+  // Ready when the metrics endpoint answers (it starts before the ENet loop).
+  bool up = wait_until([&] { return !metrics().empty(); }, 10.0, [] {});
+  EXPECT_TRUE(up) << "alloplace did not start";
+}
+
+PlaceProcess::~PlaceProcess() {
+  if (process_) {
+    process_->kill_now(SIGTERM);
+    if (!process_->wait(5)) process_->kill_now(SIGKILL);
+  }
+}
+
+void PlaceProcess::kill_now() {
+  process_->kill_now(SIGKILL);
+}
+
+std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
+                                     client::ClientOptions options) {
+  auto c = std::make_unique<client::Client>(options);
+  auto connected = c->connect(place.url(), 5.0);
+  EXPECT_TRUE(connected) << (connected ? "" : connected.error().detail);
+  bool done = false;
+  auto sent = c->announce(
+      {{"display_name", name}},
+      {{"geometry", {{"type", "hardcoded-model"}, {"name", "head"}}},
+       {"children", nlohmann::json::array({{{"intent", {{"actuate_pose", "hand/left"}}}}})}},
+      [&](const client::AnnounceResult& r) {
+        EXPECT_TRUE(r.ok) << r.error.code << ": " << r.error.detail;
+        done = true;
+      });
+  EXPECT_TRUE(sent);
+  EXPECT_TRUE(c->run_until([&] { return done; }, 5.0));
+  return c;
+}
+
+void poll_all(const std::vector<client::Client*>& clients, int timeout_ms) {
+  for (auto* c : clients) c->poll(timeout_ms);
+}
+
+}  // namespace allo::testing

@@ -1,0 +1,41 @@
+// The real alloplace binary on free loopback ports, for end-to-end tests.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "allo/client.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/net.hpp"
+
+namespace allo::testing {
+
+class PlaceProcess {
+ public:
+  explicit PlaceProcess(std::vector<std::string> extra_args = {},
+                        const std::string& name = "E2E Place");
+  ~PlaceProcess();
+
+  std::string url() const { return "alloplace://127.0.0.1:" + std::to_string(port); }
+  std::string metrics() const { return scrape_metrics(metrics_port); }
+  double metric(const std::string& name, const std::string& labels = "") const {
+    return metric_value(metrics(), name, labels);
+  }
+  void kill_now();
+
+  uint16_t port;
+  uint16_t metrics_port;
+
+ private:
+  std::unique_ptr<ChildProcess> process_;
+};
+
+// A connected, announced SDK client (asserts on failure).
+std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
+                                     client::ClientOptions options = {});
+
+// Polls every client a little (so all of them keep their connections serviced).
+void poll_all(const std::vector<client::Client*>& clients, int timeout_ms = 5);
+
+}  // namespace allo::testing
