@@ -3,6 +3,7 @@
 #include "allo/client.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -24,8 +25,9 @@ constexpr size_t kMaxPacketsPerPoll = 1024;
 }  // namespace
 
 std::string make_request_id_prefix() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  static uint64_t serial = 0;
+  // Safe to call from several threads (one Client per thread).
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static std::atomic<uint64_t> serial{0};
   return fmt::format("{:06x}{}", rng() & 0xffffff, ++serial);
 }
 

@@ -97,3 +97,12 @@ class StateMirror {
 bool is_valid_state_document(const json& doc);
 
 }  // namespace allo::client
+
+namespace allo::client {
+
+// Fuzz entry: `data` is a sequence of channel-0 packets separated by '\n' bytes,
+// each decoded (proto::decode_json) and fed to one StateMirror; checks that the
+// mirror's document stays a valid state. Never crashes; returns 0.
+int fuzz_state_mirror(const uint8_t* data, size_t size);
+
+}  // namespace allo::client
