@@ -361,6 +361,7 @@ Result<Pattern> Pattern::compile(std::string_view source) {
 }
 
 const std::string* Pattern::first_literal() const {
+  if (templates_.empty()) return nullptr;  // default-constructed or moved-from
   const TemplateNode& root = templates_[0];
   if (root.kind != TemplateKind::kList || root.count == 0) return nullptr;
   const TemplateNode& first = templates_[children_[root.index]];

@@ -204,6 +204,10 @@ TEST(PatternMatcher, MovedFromPatternMatchesNothing) {
   Pattern q = std::move(p);
   EXPECT_TRUE(q.matches(json(1), nullptr));
   EXPECT_FALSE(p.matches(json(1), nullptr));  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(p.first_literal(), nullptr);
+  Pattern empty;
+  EXPECT_FALSE(empty.matches(json(1), nullptr));
+  EXPECT_EQ(empty.first_literal(), nullptr);
 }
 
 }  // namespace
