@@ -93,8 +93,7 @@ void DirectWorker::run() {
       got = enet_host_check_events(host_, &event);
     }
     // control: registry changes from the link thread, in order
-    ControlEvent control;
-    for (int i = 0; i < 4096 && control_.try_pop(control); ++i) apply(control);
+    drain_control();
     // fan-out: packets that arrived on other workers or on the link
     mesh_.drain(index_, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
     const double now = static_cast<double>(steady_ns()) * 1e-9;
@@ -142,6 +141,10 @@ void DirectWorker::handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes) 
     enet_peer_send(peer, limits::kChannelState,
                    enet_packet_create(text.data(), text.size(), ENET_PACKET_FLAG_RELIABLE));
   };
+  // The link thread queued the secret before it sent the place its welcome,
+  // and the place hands out tokens only after that: draining the ring now
+  // makes the secret visible to any hello that carries a token.
+  drain_control();
   auto hello =
       link::decode_direct_hello({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
   std::string reason;
@@ -182,9 +185,15 @@ void DirectWorker::handle_media(ENetPeer* peer, std::span<const uint8_t> bytes, 
   for (size_t i = 0; i < full; ++i) stats_.drop(DropReason::kQueueFull);
 }
 
+void DirectWorker::drain_control() {
+  ControlEvent control;
+  for (int i = 0; i < 4096 && control_.try_pop(control); ++i) apply(control);
+}
+
 void DirectWorker::apply(const ControlEvent& event) {
   if (const auto* secret = std::get_if<LinkSecretChanged>(&event)) {
     secret_ = secret->secret;
+    log::debug("worker {}: link secret set", index_);
     return;
   }
   if (const auto* removed = std::get_if<TrackRemoved>(&event)) ingress_.forget(removed->track);

@@ -57,6 +57,7 @@ class DirectWorker : private PacketSink {
   void handle(const ENetEvent& event, int64_t now_ns);
   void handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes);
   void handle_media(ENetPeer* peer, std::span<const uint8_t> bytes, int64_t now_ns);
+  void drain_control();
   void apply(const ControlEvent& event);
   void publish_metrics(double now_seconds);
   void send_direct(const PacketRef& packet, std::span<const uint64_t> handles) override;

@@ -153,7 +153,8 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
 void LinkServer::handle_media(std::span<const uint8_t> bytes, int64_t now_ns) {
   auto message = link::parse_media_from_agent(bytes);
   if (!message) {
-    stats_.drop(DropReason::kTooShort);
+    stats_.drop(message.error().code == "too_large" ? DropReason::kTooLarge
+                                                    : DropReason::kTooShort);
     return;
   }
   auto packet = ingress_.accept(std::string(message->agent), message->media, now_ns);

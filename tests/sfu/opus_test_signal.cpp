@@ -43,4 +43,20 @@ std::vector<int16_t> decode_opus(const std::vector<uint8_t>& packet) {
   return pcm;
 }
 
+std::vector<std::vector<int16_t>> decode_opus_stream(
+    const std::vector<std::vector<uint8_t>>& packets) {
+  int error = 0;
+  OpusDecoder* decoder = opus_decoder_create(48000, 1, &error);
+  std::vector<std::vector<int16_t>> out;
+  for (const auto& packet : packets) {
+    std::vector<int16_t> pcm(5760);
+    const int samples = opus_decode(decoder, packet.data(), static_cast<opus_int32>(packet.size()),
+                                    pcm.data(), 5760, 0);
+    pcm.resize(samples < 0 ? 0 : static_cast<size_t>(samples));
+    out.push_back(std::move(pcm));
+  }
+  opus_decoder_destroy(decoder);
+  return out;
+}
+
 }  // namespace allo::sfu::test

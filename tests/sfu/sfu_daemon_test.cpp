@@ -1,0 +1,245 @@
+// End to end: the real allo-sfu on free loopback ports; this test plays the
+// place on the link and SDK clients on the direct path, with real Opus.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "opus_test_signal.hpp"
+#include "proto/limits.hpp"
+#include "proto/media_packet.hpp"
+#include "proto/sfu_link.hpp"
+#include "sfu/direct_token.hpp"
+#include "sfu/opus_level_meter.hpp"
+#include "sfu_process.hpp"
+
+namespace allo::sfu {
+namespace {
+
+namespace link = proto::sfu_link;
+using namespace std::chrono_literals;
+
+constexpr char kSecret[] = "a-link-secret-of-some-length";
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class SfuDaemonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_EQ(enet_initialize(), 0); }
+
+  void SetUp() override {
+    sfu = std::make_unique<test::SfuProcess>(test::free_udp_port(), test::free_udp_port(),
+                                             test::free_tcp_port(),
+                                             std::vector<std::string>{"--workers", "2"});
+    sfu->start();
+    connect_place();
+  }
+
+  void connect_place() {
+    welcome.reset();
+    place = std::make_unique<test::EnetClient>(
+        link::kLinkChannelCount, [this](uint8_t channel, const std::vector<uint8_t>& bytes) {
+          if (channel == link::kLinkControl) {
+            auto m = link::decode_sfu_message(
+                {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+            if (m && std::holds_alternative<link::Welcome>(*m))
+              welcome = std::get<link::Welcome>(*m);
+            return;
+          }
+          auto media = link::parse_media_to_agents(bytes);
+          ASSERT_TRUE(media) << media.error().code;
+          for (std::string_view agent : media->agents) {
+            to_agent[std::string(agent)].emplace_back(media->media.begin(), media->media.end());
+          }
+        });
+    ASSERT_TRUE(place->connect(sfu->link_port, 3s));
+    place->send(link::kLinkControl, link::encode_place_message(link::Hello{1, kSecret}), true);
+    ASSERT_TRUE(place->pump_until([&] { return welcome.has_value(); }, 3s));
+  }
+
+  // What the place replays after every (re)connection.
+  void play_place_state() {
+    for (const char* agent : {"alice", "bob", "carol"}) {
+      place->send(link::kLinkControl, link::encode_place_message(link::AgentJoined{agent}), true);
+    }
+    place->send(link::kLinkControl,
+                link::encode_place_message(link::TrackAdded{1, "alice", "e-alice"}), true);
+  }
+
+  void send_compatible(const std::string& agent, uint32_t track, const std::vector<uint8_t>& opus) {
+    place->send(link::kLinkMedia,
+                link::encode_media_from_agent(agent, proto::encode_media_packet(track, opus)),
+                false);
+  }
+
+  // Alice talks on the compatible path until `done()`, one frame per 20 ms.
+  bool alice_talks_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      send_compatible("alice", 1, opus[frame++ % opus.size()]);
+      place->pump(20ms);
+    }
+    return done();
+  }
+
+  bool wait_metric(const std::string& name, const std::string& labels, double at_least) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (sfu->metric(name, labels) >= at_least) return true;
+      place->pump(100ms);
+    }
+    return false;
+  }
+
+  // Every packet is a channel-3 packet of `track` whose Opus decodes to 20 ms
+  // (one decoder, in order, as a listener does); once the decoder has settled
+  // the audio is the -6 dBFS sine that was sent.
+  static void expect_intact_opus(const std::vector<std::vector<uint8_t>>& media, uint32_t track) {
+    std::vector<std::vector<uint8_t>> payloads;
+    for (const auto& bytes : media) {
+      auto packet = proto::parse_media_packet(bytes);
+      ASSERT_TRUE(packet);
+      EXPECT_EQ(packet->track_id, track);
+      payloads.emplace_back(packet->payload.begin(), packet->payload.end());
+    }
+    const auto pcm = test::decode_opus_stream(payloads);
+    for (const auto& frame : pcm) EXPECT_EQ(frame.size(), 960u) << "20 ms at 48 kHz";
+    ASSERT_GE(pcm.size(), 3u);
+    EXPECT_NEAR(rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the -6 dBFS sine that was sent";
+  }
+
+  std::unique_ptr<test::SfuProcess> sfu;
+  std::unique_ptr<test::EnetClient> place;
+  std::optional<link::Welcome> welcome;
+  std::map<std::string, std::vector<std::vector<uint8_t>>> to_agent;
+  std::vector<std::vector<uint8_t>> opus = test::encode_sine(0.5f, 440, 100);
+  size_t frame = 0;
+};
+
+TEST_F(SfuDaemonTest, WelcomeAdvertisesTheDirectEndpoint) {
+  EXPECT_EQ(welcome->direct_endpoint, "127.0.0.1:" + std::to_string(sfu->listen_port));
+  EXPECT_EQ(welcome->workers, 2u);
+}
+
+TEST_F(SfuDaemonTest, CompatiblePathDeliversRealOpusToEveryoneButTheSpeaker) {
+  play_place_state();
+  ASSERT_TRUE(alice_talks_until(
+      [&] { return to_agent["bob"].size() >= 5 && to_agent["carol"].size() >= 5; }, 5s));
+  EXPECT_TRUE(to_agent["alice"].empty());
+  expect_intact_opus(to_agent["bob"], 1);
+  EXPECT_TRUE(wait_metric("allo_sfu_packets_in_total", "worker=\"link\"", 5));
+  EXPECT_GE(sfu->metric("allo_sfu_tracks"), 1);
+}
+
+TEST_F(SfuDaemonTest, OnlyTheOwnerMaySendAndMalformedMediaIsDroppedAndCounted) {
+  play_place_state();
+  place->pump(100ms);
+  for (int i = 0; i < 5; ++i) send_compatible("bob", 1, opus[0]);  // bob does not own track 1
+  for (int i = 0; i < 3; ++i) {
+    place->send(link::kLinkMedia,
+                link::encode_media_from_agent("alice", std::vector<uint8_t>{0, 0, 0, 1, '\n'}),
+                false);
+  }
+  for (int i = 0; i < 2; ++i) send_compatible("alice", 99, opus[0]);  // unknown track
+  const std::vector<uint8_t> oversized(limits::kMaxMediaPacketBytes + 1, 0);
+  for (int i = 0; i < 2; ++i) {
+    place->send(link::kLinkMedia, link::encode_media_from_agent("alice", oversized), false);
+  }
+  for (int i = 0; i < 2; ++i)
+    send_compatible("alice", 1, std::vector<uint8_t>{0x03, 0x00});  // not Opus
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"not_owner\"", 5));
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"too_short\"", 3));
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"unknown_track\"", 2));
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"too_large\"", 2));
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"invalid_opus\"", 2));
+  EXPECT_TRUE(to_agent.empty()) << "nothing dropped reached a listener";
+  EXPECT_EQ(sfu->metric("allo_sfu_packets_in_total"), 0);
+}
+
+TEST_F(SfuDaemonTest, DirectPathWithValidTokensAndRefusalOfABadOne) {
+  play_place_state();
+  std::map<std::string, std::vector<std::vector<uint8_t>>> direct_media;
+  std::map<std::string, std::string> replies;
+  auto make_client = [&](const std::string& name) {
+    return std::make_unique<test::EnetClient>(
+        limits::kChannelCount, [&, name](uint8_t channel, const std::vector<uint8_t>& bytes) {
+          if (channel == limits::kChannelMedia) direct_media[name].push_back(bytes);
+          if (channel == limits::kChannelState)
+            replies[name] = std::string(bytes.begin(), bytes.end());
+        });
+  };
+  auto alice = make_client("alice");
+  auto bob = make_client("bob");
+  for (test::EnetClient* client : {alice.get(), bob.get()})
+    ASSERT_TRUE(client->connect(sfu->listen_port, 3s));
+  alice->send(0, link::encode_direct_hello({make_direct_token(kSecret, "alice", unix_now() + 60)}),
+              true);
+  bob->send(0, link::encode_direct_hello({make_direct_token(kSecret, "bob", unix_now() + 60)}),
+            true);
+  ASSERT_TRUE(alice->pump_until([&] { return !replies["alice"].empty(); }, 3s));
+  ASSERT_TRUE(bob->pump_until([&] { return !replies["bob"].empty(); }, 3s));
+  EXPECT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (direct_media["bob"].size() < 5 && std::chrono::steady_clock::now() < deadline) {
+    alice->send(limits::kChannelMedia, proto::encode_media_packet(1, opus[frame++ % opus.size()]),
+                false);
+    alice->pump(5ms);
+    bob->pump(15ms);
+    place->pump(1ms);
+  }
+  ASSERT_GE(direct_media["bob"].size(), 5u) << replies["alice"] << sfu->scrape();
+  expect_intact_opus(direct_media["bob"], 1);
+  EXPECT_TRUE(direct_media["alice"].empty());
+  // Carol (compatible path) hears alice through the place; bob, on the direct
+  // path now, no longer gets the compatible copy.
+  to_agent.clear();
+  for (int i = 0; i < 10; ++i) {
+    alice->send(limits::kChannelMedia, proto::encode_media_packet(1, opus[frame++ % opus.size()]),
+                false);
+    alice->pump(5ms);
+    bob->pump(5ms);
+    place->pump(10ms);
+  }
+  place->pump(50ms);
+  EXPECT_GE(to_agent["carol"].size(), 5u);
+  EXPECT_TRUE(to_agent["bob"].empty());
+
+  // Bob may not send on alice's track over the direct path either.
+  for (int i = 0; i < 4; ++i) {
+    bob->send(limits::kChannelMedia, proto::encode_media_packet(1, opus[0]), false);
+  }
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"not_owner\"", 4));
+
+  auto mallory = make_client("mallory");
+  ASSERT_TRUE(mallory->connect(sfu->listen_port, 3s));
+  mallory->send(0,
+                link::encode_direct_hello(
+                    {make_direct_token("not-the-link-secret", "alice", unix_now() + 60)}),
+                true);
+  ASSERT_TRUE(mallory->pump_until(
+      [&] { return !replies["mallory"].empty() && !mallory->connected(); }, 3s));
+  EXPECT_EQ(replies["mallory"], link::encode_direct_refused("bad_signature"));
+}
+
+TEST_F(SfuDaemonTest, VoiceResumesAfterAnSfuRestart) {
+  play_place_state();
+  ASSERT_TRUE(alice_talks_until([&] { return !to_agent["bob"].empty(); }, 5s));
+  sfu->stop();
+  ASSERT_TRUE(place->pump_until([&] { return !place->connected(); }, 3s)) << "the place notices";
+  sfu->start();
+  // The place reconnects and replays its agents and tracks.
+  connect_place();
+  play_place_state();
+  to_agent.clear();
+  ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 10; }, 5s));
+  expect_intact_opus(to_agent["bob"], 1);
+}
+
+}  // namespace
+}  // namespace allo::sfu
