@@ -102,6 +102,8 @@ class Client {
   proto::Result<void> respond(const proto::Interaction& incoming, const json& body);
   // When unset, incoming requests are answered ["error","not_handled",...].
   void on_interaction(InteractionHandler handler) { on_interaction_ = std::move(handler); }
+  // Called once when the connection ends: the place closed it, it timed out,
+  // or disconnect() was called (after the pending requests were failed).
   void on_disconnect(std::function<void()> handler) { on_disconnect_ = std::move(handler); }
 
   // Official interactions (specifications-interactions.md).
