@@ -90,8 +90,17 @@ std::string SfuProcess::scrape() const {
     if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
       char buffer[16384];
       ssize_t n;
-      while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0)
+      // Stop at Content-Length: the server may keep the connection open.
+      while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) {
         response.append(buffer, static_cast<size_t>(n));
+        const size_t header_end = response.find("\r\n\r\n");
+        const size_t length_at = response.find("Content-Length: ");
+        if (header_end != std::string::npos && length_at != std::string::npos &&
+            length_at < header_end &&
+            response.size() >= header_end + 4 + std::stoul(response.substr(length_at + 16))) {
+          break;
+        }
+      }
     }
   }
   close(fd);
