@@ -48,6 +48,15 @@ void Place::set_place_component(const std::string& name, json value) {
   place_components_[name] = std::move(value);
 }
 
+void Place::set_channel_handler(uint8_t channel, ChannelHandler handler) {
+  channel_handlers_[channel] = std::move(handler);
+}
+
+Agent* Place::mutable_agent(AgentId id) {
+  auto it = agents_.find(id);
+  return it == agents_.end() ? nullptr : &it->second;
+}
+
 void Place::on_connect(AgentId id, double now) {
   Agent a;
   a.id = id;
@@ -61,6 +70,7 @@ void Place::on_disconnect(AgentId id) {
   auto it = agents_.find(id);
   if (it == agents_.end()) return;
   Agent& a = it->second;
+  for (auto* o : observers_) o->on_agent_left(a);
   // Every entity the agent owned goes, with its children.
   std::vector<std::string> owned(a.owned.begin(), a.owned.end());
   for (const auto& eid : owned) {
@@ -80,6 +90,8 @@ void Place::on_packet(AgentId id, uint8_t channel, std::span<const uint8_t> data
   auto it = agents_.find(id);
   if (it == agents_.end()) return;
   Agent& agent = it->second;
+  if (auto h = channel_handlers_.find(channel); h != channel_handlers_.end())
+    return h->second(agent, data);
   switch (channel) {
     case limits::kChannelState:
       return handle_intent(agent, data);
@@ -245,7 +257,10 @@ void Place::tick(double now) {
   simulation_.step(world_, intents, dt);
   place_components_["clock"] = {{"time", now - start_time_}};
   world_.put("place", kPlaceAgent, place_components_);
-  if (auto delta = world_.commit()) history_.push(std::move(*delta));
+  if (auto delta = world_.commit()) {
+    for (auto* o : observers_) o->on_revision(*delta, world_);
+    history_.push(std::move(*delta));
+  }
   send_state();
   metrics_.entities.Set(static_cast<double>(world_.size()));
   metrics_.revision.Set(static_cast<double>(world_.revision()));
@@ -268,6 +283,7 @@ void Place::send_state() {
   }
   metrics_.state_patches_built.Increment(
       static_cast<double>(encoder_.stats().patches_built + encoder_.stats().sets_built));
+  for (auto* o : observers_) o->on_tick(last_tick_);
 }
 
 }  // namespace allo::place

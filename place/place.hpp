@@ -16,6 +16,7 @@
 
 #include "place/agent.hpp"
 #include "place/outbox.hpp"
+#include "place/place_hooks.hpp"
 #include "place/place_metrics.hpp"
 #include "place/simulation.hpp"
 #include "place/state_encoder.hpp"
@@ -58,6 +59,19 @@ class Place {
                    std::string detail);
   // Extra components on the "place" entity (besides clock), e.g. endpoints.
   void set_place_component(const std::string& name, nlohmann::json value);
+  // Observers are not owned and must outlive the Place (or be removed).
+  void add_observer(PlaceObserver* observer) { observers_.push_back(observer); }
+  // Replaces the default handler of channel 2 (assets) or 3 (media).
+  void set_channel_handler(uint8_t channel, ChannelHandler handler);
+  // Sends raw bytes to an agent (for channel handlers and links).
+  void send_to_agent(AgentId to, uint8_t channel, std::string bytes, bool reliable) {
+    out_.send(to, channel, std::move(bytes), reliable);
+  }
+  Agent* mutable_agent(AgentId id);
+  const std::map<AgentId, Agent>& agents() const { return agents_; }
+  PlaceMetrics& metrics() { return metrics_; }
+  // Counts a rejection and logs it (warn once per agent and reason).
+  void reject(Agent& agent, std::string_view reason, const std::string& detail);
 
   // --- inspection (tests, metrics, benchmarks) ---
   const World& world() const { return world_; }
@@ -87,7 +101,6 @@ class Place {
   void handle_command_packet(Agent& agent, std::span<const uint8_t> data, double now);
   void send_state();
   void prune(double now);
-  void reject(Agent& agent, std::string_view reason, const std::string& detail);
   void reply_error_raw(Agent& agent, const nlohmann::json& doc, std::string_view code,
                        std::string detail);
   void send_interaction(AgentId to, const proto::Interaction& interaction);
@@ -120,6 +133,8 @@ class Place {
   std::map<PendingKey, Pending> pending_;
   std::unordered_map<std::string, CommandHandler> commands_;
   CommandHandler publication_handler_;
+  std::vector<PlaceObserver*> observers_;
+  std::map<uint8_t, ChannelHandler> channel_handlers_;
   nlohmann::json place_components_;
   double start_time_;
   double last_tick_;

@@ -94,6 +94,7 @@ void Place::handle_announce(Agent& agent, const proto::Interaction& request) {
   std::string name = agent.identity.value("display_name", std::string());
   log::info("agent {} announced as '{}' with avatar {}", agent.id, name, agent.avatar);
   reply(agent, request, json::array({"announce", agent.avatar, options_.name}));
+  for (auto* o : observers_) o->on_agent_announced(agent);
 }
 
 void Place::handle_spawn(Agent& agent, const proto::Interaction& request) {

@@ -1,6 +1,9 @@
 #include "place/place_server.hpp"
 
+#include <poll.h>
+
 #include <stdexcept>
+#include <vector>
 
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
@@ -29,26 +32,42 @@ PlaceServer::~PlaceServer() {
 
 void PlaceServer::run(const std::atomic<bool>& stop) {
   const double period = 1.0 / config_.tick_hz;
+  bool backlog = false;
   while (!stop.load(std::memory_order_relaxed)) {
     double now = mono_seconds();
     double wait = next_tick_ - now;
-    poll_network(wait > 0 ? static_cast<uint32_t>(wait * 1000) : 0);  // phase 1+2: poll, handle
+    // Phase 1, wait: for input on any socket, at most until the next tick.
+    wait_for_input(backlog ? 0 : (wait > 0 ? static_cast<int>(wait * 1000) : 0));
+    // Phase 2, handle: the public host (bounded), then every link.
+    backlog = poll_network();
     now = mono_seconds();
+    for (auto* s : services_) s->service(now);
+    // Phase 3, simulate and send state, when the tick is due.
     if (now >= next_tick_) {
-      simulate_and_send(now);  // phase 3+4: simulate, send state
+      simulate_and_send(now);
       next_tick_ += period;
       if (next_tick_ < now) next_tick_ = now + period;  // fell behind: skip, don't burst
     }
-    flush();  // phase 5: hand queued packets to the socket
+    // Phase 4, flush: hand queued packets to the sockets.
+    flush();
   }
   for (auto& [id, peer] : peers_) enet_peer_disconnect(peer, 0);
   flush();
 }
 
-void PlaceServer::poll_network(uint32_t timeout_ms) {
+void PlaceServer::wait_for_input(int timeout_ms) {
+  std::vector<pollfd> fds;
+  fds.push_back({static_cast<int>(host_->socket), POLLIN, 0});
+  for (auto* s : services_) {
+    if (int fd = s->socket_fd(); fd >= 0) fds.push_back({fd, POLLIN, 0});
+  }
+  ::poll(fds.data(), fds.size(), timeout_ms);
+}
+
+bool PlaceServer::poll_network() {
   ENetEvent event;
   int handled = 0;
-  if (enet_host_service(host_, &event, timeout_ms) > 0) {
+  if (enet_host_service(host_, &event, 0) > 0) {
     handle_event(event);
     ++handled;
   }
@@ -56,6 +75,7 @@ void PlaceServer::poll_network(uint32_t timeout_ms) {
     handle_event(event);
     ++handled;
   }
+  return handled >= kMaxEventsPerPoll;
 }
 
 void PlaceServer::handle_event(const ENetEvent& event) {

@@ -27,6 +27,8 @@ class PlaceServer : public Outbox {
   // Runs the loop until `stop` becomes true, then disconnects every peer.
   void run(const std::atomic<bool>& stop);
   Place& place() { return *place_; }
+  // A link serviced by the loop; not owned, must outlive run().
+  void add_service(LoopService* service) { services_.push_back(service); }
   uint16_t port() const { return host_->address.port; }
 
   // Outbox
@@ -37,7 +39,9 @@ class PlaceServer : public Outbox {
 
  private:
   // Loop phases.
-  void poll_network(uint32_t timeout_ms);
+  void wait_for_input(int timeout_ms);
+  // Returns true when it stopped at kMaxEventsPerPoll with events left.
+  bool poll_network();
   void handle_event(const ENetEvent& event);
   void simulate_and_send(double now);
   void flush();
@@ -48,6 +52,7 @@ class PlaceServer : public Outbox {
   std::unordered_map<AgentId, ENetPeer*> peers_;
   AgentId next_agent_ = 1;
   double next_tick_ = 0;
+  std::vector<LoopService*> services_;
 };
 
 // ENet refuses (drops without reassembly) packets larger than this; packets

@@ -18,9 +18,15 @@ bool init_enet_once() {
   return ok;
 }
 
+// enet_host_service only retransmits (and checks timeouts) when a datagram
+// arrives or its timeout ends, so a long wait would never resend a lost
+// CONNECT or reliable packet. Every wait is cut into slices of this length.
+constexpr int kServiceSliceMs = 10;
+
 int ms_until(double deadline) {
   double left = deadline - mono_seconds();
-  return left <= 0 ? 0 : static_cast<int>(std::ceil(left * 1000));
+  int ms = left <= 0 ? 0 : static_cast<int>(std::ceil(left * 1000));
+  return std::min(ms, kServiceSliceMs);
 }
 
 }  // namespace
@@ -83,7 +89,12 @@ void EnetConnection::flush() {
 bool EnetConnection::service(int timeout_ms, size_t max_events, std::vector<Packet>& out) {
   if (peer_ == nullptr) return false;
   ENetEvent event;
-  int rc = enet_host_service(host_, &event, static_cast<enet_uint32>(std::max(0, timeout_ms)));
+  // Wait in slices so ENet resends while we wait (see kServiceSliceMs).
+  const double deadline = mono_seconds() + std::max(0, timeout_ms) / 1000.0;
+  int rc = enet_host_service(host_, &event, static_cast<enet_uint32>(ms_until(deadline)));
+  while (rc == 0 && mono_seconds() < deadline) {
+    rc = enet_host_service(host_, &event, static_cast<enet_uint32>(ms_until(deadline)));
+  }
   size_t handled = 0;
   while (rc > 0) {
     if (event.type == ENET_EVENT_TYPE_RECEIVE) {
