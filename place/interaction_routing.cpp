@@ -15,6 +15,7 @@ void Place::set_publication_handler(CommandHandler handler) {
 }
 
 void Place::route(Agent& agent, const proto::Interaction& in, double now) {
+  if (interaction_filter_ && !interaction_filter_(agent, in)) return;
   if (!agent.announced) {
     if (in.to == "place" && in.type == InteractionType::kRequest && in.name() == "announce") {
       return handle_announce(agent, in);

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
     MetricsServer metrics(config->metrics);
     place::PlaceMetrics place_metrics(metrics.registry());
     place::PlaceServer server(*config, place_metrics);
+    // Optional features and links: each block constructs one object that
+    // registers itself with server.place() (commands, observers, channel
+    // handlers) and/or server.add_service(); they live until run() returns.
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");

@@ -51,6 +51,11 @@ class Place {
 
   // --- extension points ---
   void register_command(const std::string& name, CommandHandler handler);
+  // Sees every interaction an agent sends (announce included) before it is
+  // dispatched; returns false to stop it (the filter answers or counts it
+  // itself). The ACL installs one.
+  using InteractionFilter = std::function<bool(Agent&, const proto::Interaction&)>;
+  void set_interaction_filter(InteractionFilter filter) { interaction_filter_ = std::move(filter); }
   // Receives every publication from an announced agent (the subscription
   // router); without one, publications are dropped and counted.
   void set_publication_handler(CommandHandler handler);
@@ -133,6 +138,7 @@ class Place {
   std::map<PendingKey, Pending> pending_;
   std::unordered_map<std::string, CommandHandler> commands_;
   CommandHandler publication_handler_;
+  InteractionFilter interaction_filter_;
   std::vector<PlaceObserver*> observers_;
   std::map<uint8_t, ChannelHandler> channel_handlers_;
   nlohmann::json place_components_;
