@@ -10,6 +10,7 @@
 #include "place/place_config.hpp"
 #include "place/place_metrics.hpp"
 #include "place/place_server.hpp"
+#include "place/voice_service.hpp"
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
     // Optional features and links: each block constructs one object that
     // registers itself with server.place() (commands, observers, channel
     // handlers) and/or server.add_service(); they live until run() returns.
+    // Voice: tracks always; the SFU link when --sfu is set.
+    place::VoiceService voice(server, config->sfu);
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");

@@ -48,6 +48,19 @@ void Place::set_place_component(const std::string& name, json value) {
   place_components_[name] = std::move(value);
 }
 
+void Place::remove_place_component(const std::string& name) {
+  place_components_.erase(name);
+}
+
+bool Place::set_entity_component(const std::string& entity, const std::string& name, json value) {
+  const auto* rec = world_.find(entity);
+  if (!rec) return false;
+  json components = rec->value->components();
+  components[name] = std::move(value);
+  world_.put(entity, rec->owner, std::move(components));
+  return true;
+}
+
 void Place::set_channel_handler(uint8_t channel, ChannelHandler handler) {
   channel_handlers_[channel] = std::move(handler);
 }

@@ -64,6 +64,13 @@ class Place {
                    std::string detail);
   // Extra components on the "place" entity (besides clock), e.g. endpoints.
   void set_place_component(const std::string& name, nlohmann::json value);
+  // Removes a component added with set_place_component (e.g. a link went down).
+  void remove_place_component(const std::string& name);
+  // Adds or replaces one server-managed component (e.g. live_media) of an
+  // existing entity, keeping its owner; seen in the next revision. False when
+  // there is no such entity.
+  bool set_entity_component(const std::string& entity, const std::string& name,
+                            nlohmann::json value);
   // Observers are not owned and must outlive the Place (or be removed).
   void add_observer(PlaceObserver* observer) { observers_.push_back(observer); }
   // Replaces the default handler of channel 2 (assets) or 3 (media).

@@ -1,0 +1,50 @@
+#include "place/voice_service.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "common/log.hpp"
+
+namespace allo::place {
+
+std::string random_link_secret(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
+    throw std::runtime_error("sfu: no randomness for the link secret");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char b : raw) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu) {
+  Place& place = server.place();
+  tracks_ = std::make_unique<TrackAllocator>(place, this);
+  session_ = std::make_unique<SfuSession>(
+      place, *tracks_, server, random_link_secret(),
+      [this](uint8_t channel, std::span<const uint8_t> bytes) {
+        if (link_) link_->send(channel, bytes);
+      },
+      [] {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      });
+  if (!sfu) return;
+  link_ = std::make_unique<SfuLink>(
+      *sfu, SfuLink::Events{[this] { session_->on_link_connected(); },
+                            [this] { session_->on_link_lost(); },
+                            [this](uint8_t channel, std::span<const uint8_t> bytes) {
+                              session_->on_link_packet(channel, bytes);
+                            }});
+  server.add_service(link_.get());
+  log::info("voice: SFU link to {}", sfu->to_string());
+}
+
+}  // namespace allo::place
