@@ -4,9 +4,11 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
+#include "place/asset_link.hpp"
 #include "place/place_config.hpp"
 #include "place/place_metrics.hpp"
 #include "place/place_server.hpp"
@@ -46,6 +48,10 @@ int main(int argc, char** argv) {
     // handlers) and/or server.add_service(); they live until run() returns.
     // Voice: tracks always; the SFU link when --sfu is set.
     place::VoiceService voice(server, config->sfu);
+    // Assets: channel 2 relayed to allo-assetd when --assetd is set.
+    std::unique_ptr<place::AssetLink> assets;
+    if (config->assetd)
+      assets = std::make_unique<place::AssetLink>(server, *config->assetd, metrics.registry());
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");

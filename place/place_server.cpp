@@ -110,6 +110,7 @@ void PlaceServer::simulate_and_send(double now) {
 }
 
 void PlaceServer::flush() {
+  for (auto* s : services_) s->flush();
   enet_host_flush(host_);
 }
 

@@ -30,6 +30,12 @@ class PlaceServer : public Outbox {
   // A link serviced by the loop; not owned, must outlive run().
   void add_service(LoopService* service) { services_.push_back(service); }
   uint16_t port() const { return host_->address.port; }
+  // The ENet peer of a connected agent, or null: for links that send their
+  // own packets to agents (the asset link sets a freeCallback on them).
+  ENetPeer* peer(AgentId id) const {
+    auto it = peers_.find(id);
+    return it == peers_.end() ? nullptr : it->second;
+  }
 
   // Outbox
   void send(AgentId to, uint8_t channel, std::string bytes, bool reliable) override;

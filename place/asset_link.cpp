@@ -1,0 +1,138 @@
+#include "place/asset_link.hpp"
+
+#include <stdexcept>
+
+#include "common/log.hpp"
+#include "proto/assetd_link.hpp"
+#include "proto/limits.hpp"
+
+namespace allo::place {
+namespace {
+
+// Rides in ENetPacket::userData of a frame forwarded to an agent.
+struct PacketTag {
+  std::shared_ptr<AssetLink::CreditQueue> queue;
+  AgentId agent;
+  uint64_t session;
+};
+
+// ENet calls this from inside enet_* calls on the loop thread (when the packet
+// is acknowledged, dropped with its peer, or refused): only queue the credit.
+void on_packet_released(ENetPacket* packet) {
+  auto* tag = static_cast<PacketTag*>(packet->userData);
+  if (!tag) return;
+  if (tag->session == tag->queue->session)
+    tag->queue->credits.emplace_back(tag->agent, static_cast<uint32_t>(packet->dataLength));
+  packet->userData = nullptr;
+  delete tag;
+}
+
+}  // namespace
+
+AssetLink::AssetLink(PlaceServer& server, Endpoint assetd, prometheus::Registry& registry)
+    : server_(server), assetd_(std::move(assetd)), relay_(server.place(), *this, registry) {
+  if (enet_address_set_host(&address_, assetd_.host.c_str()) != 0)
+    throw std::runtime_error("assetd: cannot resolve host " + assetd_.host);
+  address_.port = assetd_.port;
+  host_ = enet_host_create(nullptr, 1, 1, 0, 0);
+  if (!host_) throw std::runtime_error("assetd: cannot create the link's ENet host");
+  host_->maximumPacketSize = proto::kMaxAssetdLinkMessageBytes;
+  server_.add_service(this);
+  log::info("asset link to {}", assetd_.to_string());
+}
+
+AssetLink::~AssetLink() {
+  if (peer_) enet_peer_disconnect_now(peer_, 0);
+  enet_host_destroy(host_);
+}
+
+int AssetLink::socket_fd() const {
+  return static_cast<int>(host_->socket);
+}
+
+void AssetLink::service(double now) {
+  if (state_ == State::kIdle && now >= next_attempt_) start_connect(now);
+  if (state_ == State::kConnecting && now >= attempt_deadline_) {
+    enet_peer_reset(peer_);  // no answer: try again right away
+    peer_ = nullptr;
+    state_ = State::kIdle;
+    start_connect(now);
+  }
+  ENetEvent event;
+  int handled = 0;
+  if (enet_host_service(host_, &event, 0) > 0) {
+    handle(event, now);
+    ++handled;
+  }
+  while (handled < kMaxAssetdEventsPerService && enet_host_check_events(host_, &event) > 0) {
+    handle(event, now);
+    ++handled;
+  }
+  flush();
+}
+
+void AssetLink::flush() {
+  auto credits = std::move(credits_->credits);
+  credits_->credits.clear();
+  for (auto [agent, bytes] : credits) relay_.credit(agent, bytes);
+  enet_host_flush(host_);
+}
+
+void AssetLink::start_connect(double now) {
+  peer_ = enet_host_connect(host_, &address_, 1, 0);
+  if (!peer_) {
+    next_attempt_ = now + kAssetdReconnectSeconds;
+    return;
+  }
+  state_ = State::kConnecting;
+  attempt_deadline_ = now + kAssetdConnectAttemptSeconds;
+}
+
+void AssetLink::handle(const ENetEvent& event, double now) {
+  switch (event.type) {
+    case ENET_EVENT_TYPE_CONNECT:
+      state_ = State::kUp;
+      enet_peer_timeout(peer_, 0, kAssetdLinkTimeoutMinMs, kAssetdLinkTimeoutMaxMs);
+      ++credits_->session;
+      relay_.on_link_up();
+      break;
+    case ENET_EVENT_TYPE_RECEIVE:
+      relay_.on_link_message({event.packet->data, event.packet->dataLength});
+      enet_packet_destroy(event.packet);
+      break;
+    case ENET_EVENT_TYPE_DISCONNECT:
+      drop_link(now);
+      break;
+    case ENET_EVENT_TYPE_NONE:
+      break;
+  }
+}
+
+void AssetLink::drop_link(double now) {
+  bool was_up = state_ == State::kUp;
+  peer_ = nullptr;
+  state_ = State::kIdle;
+  next_attempt_ = now + kAssetdReconnectSeconds;
+  ++credits_->session;
+  if (was_up) relay_.on_link_down();
+}
+
+void AssetLink::send_link(std::vector<uint8_t> message) {
+  if (state_ != State::kUp) return;
+  ENetPacket* packet =
+      enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
+  if (packet && enet_peer_send(peer_, 0, packet) != 0) enet_packet_destroy(packet);
+}
+
+void AssetLink::deliver(AgentId agent, std::span<const uint8_t> frame) {
+  ENetPeer* peer = server_.peer(agent);
+  if (!peer) return;
+  ENetPacket* packet = enet_packet_create(frame.data(), frame.size(), ENET_PACKET_FLAG_RELIABLE);
+  if (!packet) return;
+  packet->userData = new PacketTag{credits_, agent, credits_->session};
+  packet->freeCallback = on_packet_released;
+  // A refused packet is released at once: its credit still goes back.
+  if (enet_peer_send(peer, limits::kChannelAssets, packet) != 0) enet_packet_destroy(packet);
+}
+
+}  // namespace allo::place
