@@ -40,7 +40,7 @@ TEST(Address, BracketedIpv6) {
 
 // The header promises nullopt for an empty host; "[]" strips to one.
 // Disabled until common/address.cpp checks the host after removing brackets.
-TEST(Address, DISABLED_EmptyBracketedHostIsRefused) {
+TEST(Address, EmptyBracketedHostIsRefused) {
   EXPECT_FALSE(parse_endpoint("[]:80"));
 }
 
@@ -65,6 +65,20 @@ TEST(Address, RefusesOtherUrls) {
         "alloplace://:80", "alloplace://host:0", "alloplace://host:port", "localhost:21337"}) {
     EXPECT_FALSE(parse_place_url(text)) << text;
   }
+}
+
+}  // namespace
+}  // namespace allo
+
+namespace allo {
+namespace {
+
+TEST(Address, BracketedIpv6PlaceUrlWithoutPortUsesTheDefault) {
+  auto e = parse_place_url("alloplace://[::1]");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->host, "::1");
+  EXPECT_EQ(e->port, kDefaultPlacePort);
+  EXPECT_FALSE(parse_place_url("alloplace://[]"));
 }
 
 }  // namespace
