@@ -15,8 +15,10 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
       port > 65535) {
     return std::nullopt;
   }
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) return std::nullopt;
   return Endpoint{std::string(host), static_cast<uint16_t>(port)};
 }
 
@@ -26,8 +28,13 @@ std::optional<Endpoint> parse_place_url(std::string_view url) {
   std::string_view rest = url.substr(kScheme.size());
   if (auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
   if (rest.empty()) return std::nullopt;
-  if (rest.find(':') == std::string_view::npos)
+  // No port: "host" or "[v6]" (a bare IPv6 address must be bracketed).
+  bool bracketed = rest.front() == '[' && rest.back() == ']';
+  if (bracketed || rest.find(':') == std::string_view::npos) {
+    if (bracketed) rest = rest.substr(1, rest.size() - 2);
+    if (rest.empty()) return std::nullopt;
     return Endpoint{std::string(rest), kDefaultPlacePort};
+  }
   return parse_endpoint(rest);
 }
 
