@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <thread>
 
 namespace allo::testing {
 
@@ -33,6 +35,35 @@ PlaceProcess::~PlaceProcess() {
 
 void PlaceProcess::kill_now() {
   process_->kill_now(SIGKILL);
+}
+
+SfuProcess::SfuProcess()
+    : link_port(free_udp_port()), direct_port(free_udp_port()), metrics_port(free_tcp_port()) {
+  start();
+}
+
+SfuProcess::~SfuProcess() {
+  if (process_) {
+    process_->kill_now(SIGTERM);
+    if (!process_->wait(5)) process_->kill_now(SIGKILL);
+  }
+}
+
+void SfuProcess::start() {
+  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+      std::string(ALLO_BIN_DIR) + "/allo-sfu", "--link", link_endpoint(), "--listen",
+      "127.0.0.1:" + std::to_string(direct_port), "--metrics",
+      "127.0.0.1:" + std::to_string(metrics_port), "--workers", "2", "--log-level", "warn"});
+  // Ready when /metrics answers (every socket is bound before it serves).
+  bool up = wait_until([&] { return !scrape_metrics(metrics_port).empty(); }, 10.0,
+                       [] { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
+  EXPECT_TRUE(up) << "allo-sfu did not start";
+}
+
+void SfuProcess::kill_now() {
+  process_->kill_now(SIGKILL);
+  process_->wait(5);
+  process_.reset();
 }
 
 std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,

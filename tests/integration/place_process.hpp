@@ -31,6 +31,30 @@ class PlaceProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// The real allo-sfu (2 workers) on free loopback ports: --link for the
+// place, --listen for direct-path clients. Ready when /metrics answers.
+class SfuProcess {
+ public:
+  SfuProcess();
+  ~SfuProcess();
+  // (Re)starts it on the same ports.
+  void start();
+  // SIGKILL and reap (a crash, not a clean stop).
+  void kill_now();
+  // "127.0.0.1:<link port>", for alloplace --sfu.
+  std::string link_endpoint() const { return "127.0.0.1:" + std::to_string(link_port); }
+  double metric(const std::string& name, const std::string& labels = "") const {
+    return metric_value(scrape_metrics(metrics_port), name, labels);
+  }
+
+  uint16_t link_port;
+  uint16_t direct_port;
+  uint16_t metrics_port;
+
+ private:
+  std::unique_ptr<ChildProcess> process_;
+};
+
 // A connected, announced SDK client (asserts on failure).
 std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
                                      client::ClientOptions options = {});
