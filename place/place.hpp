@@ -59,6 +59,12 @@ class Place {
   // Receives every publication from an announced agent (the subscription
   // router); without one, publications are dropped and counted.
   void set_publication_handler(CommandHandler handler);
+  // When on (the default), change_components / remove_entity refuse a sender
+  // that does not own the entity ("not_owner"). The ACL turns it off: its
+  // default rules make the same check (answered with interaction_denied) and
+  // a place owner may loosen them. Entities of the place itself are never
+  // changed or removed by agents either way.
+  void set_entity_ownership_check(bool on) { entity_ownership_check_ = on; }
   void reply(Agent& agent, const proto::Interaction& request, nlohmann::json body);
   void reply_error(Agent& agent, const proto::Interaction& request, std::string_view code,
                    std::string detail);
@@ -146,6 +152,7 @@ class Place {
   std::unordered_map<std::string, CommandHandler> commands_;
   CommandHandler publication_handler_;
   InteractionFilter interaction_filter_;
+  bool entity_ownership_check_ = true;
   std::vector<PlaceObserver*> observers_;
   std::map<uint8_t, ChannelHandler> channel_handlers_;
   nlohmann::json place_components_;

@@ -162,7 +162,7 @@ void Place::handle_remove(Agent& agent, const proto::Interaction& request) {
   const auto* rec = world_.find(id);
   if (!rec)
     return reply_error(agent, request, "no_such_entity", "entity " + id + " does not exist");
-  if (rec->owner != agent.id) {
+  if (rec->owner == kPlaceAgent || (entity_ownership_check_ && rec->owner != agent.id)) {
     return reply_error(agent, request, "not_owner", "entity " + id + " belongs to another agent");
   }
   remove_entity(id, mode == "cascade");
@@ -198,7 +198,7 @@ void Place::handle_change(Agent& agent, const proto::Interaction& request) {
   const auto* rec = world_.find(id);
   if (!rec)
     return reply_error(agent, request, "no_such_entity", "entity " + id + " does not exist");
-  if (rec->owner != agent.id) {
+  if (rec->owner == kPlaceAgent || (entity_ownership_check_ && rec->owner != agent.id)) {
     return reply_error(agent, request, "not_owner", "entity " + id + " belongs to another agent");
   }
   json next = rec->value->components();
@@ -214,7 +214,7 @@ void Place::handle_change(Agent& agent, const proto::Interaction& request) {
       return reply_error(agent, request, "invalid_parent", "that parent would make a cycle");
     }
   }
-  world_.put(id, agent.id, std::move(next));
+  world_.put(id, rec->owner, std::move(next));  // a permitted non-owner keeps the owner
   metrics_.interaction("request", "change_components", "ok");
   reply(agent, request, json::array({"change_components", "ok"}));
 }
