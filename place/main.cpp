@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     // registers itself with server.place() (commands, observers, channel
     // handlers) and/or server.add_service(); they live until run() returns.
     // Voice: tracks always; the SFU link when --sfu is set.
-    place::VoiceService voice(server, config->sfu);
+    place::VoiceService voice(server, config->sfu, metrics.registry());
     // Assets: channel 2 relayed to allo-assetd when --assetd is set.
     std::unique_ptr<place::AssetLink> assets;
     if (config->assetd)

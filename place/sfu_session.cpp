@@ -21,13 +21,15 @@ std::span<const uint8_t> as_bytes(const std::string& text) {
 }  // namespace
 
 SfuSession::SfuSession(Place& place, const TrackAllocator& tracks, Outbox& to_agents,
-                       std::string secret, LinkSend send, UnixClock unix_clock)
+                       std::string secret, LinkSend send, UnixClock unix_clock,
+                       SfuLinkMetrics* metrics)
     : place_(place),
       tracks_(tracks),
       to_agents_(to_agents),
       secret_(std::move(secret)),
       send_(std::move(send)),
-      unix_clock_(std::move(unix_clock)) {
+      unix_clock_(std::move(unix_clock)),
+      metrics_(metrics) {
   place_.set_channel_handler(
       limits::kChannelMedia,
       [this](Agent& agent, std::span<const uint8_t> data) { handle_agent_media(agent, data); });
@@ -60,6 +62,7 @@ void SfuSession::on_link_lost() {
   connected_ = false;
   welcome_.reset();
   place_.remove_place_component("media_service");
+  if (metrics_) metrics_->set_link_up(false);
 }
 
 void SfuSession::on_link_packet(uint8_t channel, std::span<const uint8_t> bytes) {
@@ -75,10 +78,12 @@ void SfuSession::on_link_packet(uint8_t channel, std::span<const uint8_t> bytes)
   if (const auto* welcome = std::get_if<link::Welcome>(&*message)) {
     welcome_ = *welcome;
     place_.set_place_component("media_service", {{"direct_endpoint", welcome->direct_endpoint}});
+    if (metrics_) metrics_->set_link_up(true);
     log::info("sfu link up: {} workers, direct endpoint {}", welcome->workers,
               welcome->direct_endpoint);
   } else if (const auto* load = std::get_if<link::LoadReport>(&*message)) {
     load_ = *load;
+    if (metrics_) metrics_->set_load(*load);
   }
 }
 

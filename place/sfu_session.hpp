@@ -23,6 +23,7 @@
 
 #include "place/outbox.hpp"
 #include "place/place.hpp"
+#include "place/sfu_link_metrics.hpp"
 #include "place/track_allocator.hpp"
 #include "proto/sfu_link.hpp"
 
@@ -42,9 +43,10 @@ class SfuSession : public PlaceObserver, public TrackListener {
   // Registers the channel-3 handler, the media_token command and itself as an
   // observer of `place`. `place`, `tracks` (whose listener this should be) and
   // `to_agents` (the place's socket layer) must outlive it. `secret` keys the
-  // direct-path tokens (at least 16 bytes).
+  // direct-path tokens (at least 16 bytes). `metrics` (may be null) must
+  // outlive it too.
   SfuSession(Place& place, const TrackAllocator& tracks, Outbox& to_agents, std::string secret,
-             LinkSend send, UnixClock unix_clock);
+             LinkSend send, UnixClock unix_clock, SfuLinkMetrics* metrics = nullptr);
 
   // The link is connected: sends hello and replays everything the SFU must know.
   void on_link_connected();
@@ -81,6 +83,7 @@ class SfuSession : public PlaceObserver, public TrackListener {
   std::string secret_;
   LinkSend send_;
   UnixClock unix_clock_;
+  SfuLinkMetrics* metrics_;
   bool connected_ = false;
   std::optional<proto::sfu_link::Welcome> welcome_;
   std::optional<proto::sfu_link::LoadReport> load_;

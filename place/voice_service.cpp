@@ -23,7 +23,9 @@ std::string random_link_secret(size_t bytes) {
   return out;
 }
 
-VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu) {
+VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu,
+                           prometheus::Registry& registry)
+    : metrics_(registry) {
   Place& place = server.place();
   tracks_ = std::make_unique<TrackAllocator>(place, this);
   session_ = std::make_unique<SfuSession>(
@@ -35,7 +37,8 @@ VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& s
         return std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
-      });
+      },
+      &metrics_);
   if (!sfu) return;
   link_ = std::make_unique<SfuLink>(
       *sfu, SfuLink::Events{[this] { session_->on_link_connected(); },

@@ -12,6 +12,7 @@
 #include "common/address.hpp"
 #include "place/place_server.hpp"
 #include "place/sfu_link.hpp"
+#include "place/sfu_link_metrics.hpp"
 #include "place/sfu_session.hpp"
 #include "place/track_allocator.hpp"
 
@@ -22,7 +23,9 @@ inline constexpr size_t kSfuSecretBytes = 32;
 
 class VoiceService : public TrackListener {
  public:
-  VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu);
+  // `registry` (the place's Prometheus registry) must outlive it.
+  VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu,
+               prometheus::Registry& registry);
 
   const TrackAllocator& tracks() const { return *tracks_; }
   const SfuSession& session() const { return *session_; }
@@ -32,6 +35,7 @@ class VoiceService : public TrackListener {
   void on_track_removed(const Track& track) override { session_->on_track_removed(track); }
 
  private:
+  SfuLinkMetrics metrics_;
   std::unique_ptr<TrackAllocator> tracks_;
   std::unique_ptr<SfuSession> session_;
   std::unique_ptr<SfuLink> link_;

@@ -234,8 +234,11 @@ TEST_F(VoiceE2E, SfuRestartPausesVoiceAndThePlaceKeepsWorking) {
   ASSERT_NE(track, 0u);
   ASSERT_TRUE(speak_until(track, [&] { return listener.media.size() >= 3; }));
 
+  EXPECT_EQ(place_->metric("alloplace_sfu_link_up"), 1);
+  const double ups = place_->metric("alloplace_sfu_link_ups_total");
   sfu_->kill_now();
   ASSERT_TRUE(wait_for_media_service(false)) << "the place noticed the SFU is gone";
+  EXPECT_EQ(place_->metric("alloplace_sfu_link_up"), 0);
   // Everything else keeps working; voice is dropped and counted.
   json spawned;
   bool done = false;
@@ -253,6 +256,7 @@ TEST_F(VoiceE2E, SfuRestartPausesVoiceAndThePlaceKeepsWorking) {
 
   sfu_->start();
   ASSERT_TRUE(wait_for_media_service(true)) << "the link came back";
+  EXPECT_EQ(place_->metric("alloplace_sfu_link_ups_total"), ups + 1);
   // The place replayed agents and tracks: the same track is heard again.
   listener.media.clear();
   ASSERT_TRUE(speak_until(track, [&] { return listener.media.size() >= 10; }));

@@ -31,14 +31,15 @@ struct SessionTrackListener : TrackListener {
 class SfuSessionTest : public PlaceFixture {
  public:
   SfuSessionTest()
-      : tracks(place, &forward),
+      : link_metrics(registry),
+        tracks(place, &forward),
         session(
             place, tracks, out, kSecret,
             [this](uint8_t channel, std::span<const uint8_t> bytes) {
               (channel == link::kLinkControl ? control : media)
                   .emplace_back(bytes.begin(), bytes.end());
             },
-            [] { return kUnixNow; }) {
+            [] { return kUnixNow; }, &link_metrics) {
     forward.session = &session;
   }
 
@@ -90,6 +91,12 @@ class SfuSessionTest : public PlaceFixture {
             {"change_components", avatar, "add_or_change", {{"transform", {{"matrix", matrix}}}}}));
   }
 
+  double metric(const std::string& name, const std::string& labels = "") {
+    return allo::testing::metric_value(prometheus::TextSerializer().Serialize(registry.Collect()),
+                                       name, labels);
+  }
+
+  SfuLinkMetrics link_metrics;
   SessionTrackListener forward;
   TrackAllocator tracks;
   SfuSession session;
@@ -152,11 +159,20 @@ TEST_F(SfuSessionTest, WelcomePublishesTheDirectEndpointUntilTheLinkIsLost) {
   EXPECT_TRUE(session.ready());
   tick();
   EXPECT_EQ(place_components()["media_service"], json({{"direct_endpoint", "10.0.0.5:21338"}}));
+  EXPECT_EQ(metric("alloplace_sfu_link_up"), 1);
+  session.on_link_packet(
+      link::kLinkControl,
+      bytes_of(link::encode_sfu_message(link::LoadReport{2, 3, 4, 100, 250, 7})));
+  EXPECT_EQ(metric("alloplace_sfu_load", "field=\"tracks\""), 3);
+  EXPECT_EQ(metric("alloplace_sfu_load", "field=\"packets_dropped\""), 7);
   session.on_link_lost();
   EXPECT_FALSE(session.ready());
+  EXPECT_EQ(metric("alloplace_sfu_link_up"), 0);
   tick();
   EXPECT_FALSE(place_components().contains("media_service"));
   EXPECT_TRUE(place_components().contains("clock"));
+  connect_and_welcome();
+  EXPECT_EQ(metric("alloplace_sfu_link_ups_total"), 2);
 }
 
 TEST_F(SfuSessionTest, MediaTokenIsAVerifiableTokenForTheAgent) {
