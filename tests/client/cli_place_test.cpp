@@ -8,11 +8,13 @@
 #include <string>
 
 #include "allo/client.hpp"
-#include "child_process.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/net.hpp"
 #include "common/mono_clock.hpp"
 
 namespace allo::client::testing {
 namespace {
+using allo::testing::ChildProcess;
 
 const std::string kAllo = std::string(ALLO_BIN_DIR) + "/allo";
 const std::string kPlace = std::string(ALLO_BIN_DIR) + "/alloplace";
@@ -21,7 +23,7 @@ class RealPlace : public ::testing::Test {
  protected:
   void SetUp() override {
     if (access(kPlace.c_str(), X_OK) != 0) GTEST_SKIP() << kPlace << " not built";
-    int port = free_port();
+    int port = allo::testing::free_udp_port();
     url_ = "alloplace://127.0.0.1:" + std::to_string(port);
     place_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         kPlace, "--listen", "127.0.0.1:" + std::to_string(port), "--metrics", "off", "--name",

@@ -4,13 +4,15 @@
 
 #include <string>
 
-#include "child_process.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/net.hpp"
 #include "fake_place.hpp"
 #include "proto/interaction.hpp"
 #include "proto/limits.hpp"
 
 namespace allo::client::testing {
 namespace {
+using allo::testing::ChildProcess;
 
 const std::string kAllo = std::string(ALLO_BIN_DIR) + "/allo";
 
