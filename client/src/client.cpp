@@ -98,6 +98,16 @@ proto::Result<void> Client::send_json(uint8_t channel, const json& doc, bool rel
   return {};
 }
 
+proto::Result<void> Client::send_media_packet(std::span<const uint8_t> bytes) {
+  if (!is_connected()) return proto::fail("not_connected", "not connected to a place");
+  std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (!connection_->send(limits::kChannelMedia, view, false)) {
+    return proto::fail("send_failed", "ENet refused the packet");
+  }
+  connection_->flush();
+  return {};
+}
+
 proto::Result<void> Client::sync_clock() {
   return send_json(limits::kChannelClock, json{{"client_time", mono_seconds()}}, false);
 }
@@ -178,8 +188,11 @@ void Client::handle_packet(uint8_t channel, const std::string& data) {
       return handle_interaction(data);
     case limits::kChannelClock:
       return handle_clock(data);
+    case limits::kChannelMedia:
+      if (on_media_packet_) on_media_packet_(data);
+      return;
     default:
-      return;  // assets and media are not handled by this SDK
+      return;  // assets are not handled by this SDK
   }
 }
 

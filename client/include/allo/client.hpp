@@ -21,6 +21,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -106,6 +107,15 @@ class Client {
   // or disconnect() was called (after the pending requests were failed).
   void on_disconnect(std::function<void()> handler) { on_disconnect_ = std::move(handler); }
 
+  // Voice hook: every channel-3 (media) packet as received, trailing byte
+  // included ([u32 BE track][Opus][\n]); allo/voice_session.hpp parses them.
+  void on_media_packet(std::function<void(std::string_view)> handler) {
+    on_media_packet_ = std::move(handler);
+  }
+  // Sends one channel-3 packet (unreliable) and flushes at once (media is
+  // latency-bound). Errors: "not_connected", "send_failed".
+  proto::Result<void> send_media_packet(std::span<const uint8_t> bytes);
+
   // Official interactions (specifications-interactions.md).
   proto::Result<std::string> spawn_entity(const json& spec, ResponseCallback callback);
   proto::Result<std::string> remove_entity(const std::string& entity_id, std::string_view mode,
@@ -162,6 +172,7 @@ class Client {
   std::string avatar_id_, place_name_;
   InteractionHandler on_interaction_;
   std::function<void()> on_disconnect_;
+  std::function<void(std::string_view)> on_media_packet_;
   StateMirror::ChangeCallback on_state_change_;
   ClientStats stats_;
   std::mt19937_64 drop_rng_;
