@@ -125,8 +125,8 @@ proto::Result<SfuConfig> parse_sfu_args(const std::vector<std::string_view>& arg
 
 std::string sfu_usage() {
   return R"(usage: allo-sfu [options]
-  --link HOST:PORT          local link the place connects to (default 127.0.0.1:21339)
-  --listen HOST:PORT        public direct-path endpoint for SDK clients (default 0.0.0.0:21338)
+  --link HOST:PORT          local link the place connects to (default 127.0.0.1:21338)
+  --listen HOST:PORT        public direct-path endpoint for SDK clients (default 0.0.0.0:21340)
   --public-endpoint H:P     direct-path address advertised to clients (default: --listen)
   --metrics HOST:PORT|off   Prometheus /metrics (default 127.0.0.1:9102)
   --workers N               fan-out worker threads, 0 = one per core (default 0)

@@ -15,8 +15,8 @@
 namespace allo::sfu {
 
 struct SfuConfig {
-  Endpoint link{"127.0.0.1", 21339};  // where the place connects (keep it local)
-  Endpoint listen{"0.0.0.0", 21338};  // public direct-path endpoint
+  Endpoint link{"127.0.0.1", 21338};  // where the place connects (keep it local)
+  Endpoint listen{"0.0.0.0", 21340};  // public direct-path endpoint
   std::optional<Endpoint> metrics = Endpoint{"127.0.0.1", 9102};  // nullopt = off
   std::string public_endpoint;   // advertised to clients; default: listen (0.0.0.0 -> 127.0.0.1)
   size_t workers = 0;            // 0 = one per core

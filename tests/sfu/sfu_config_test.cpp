@@ -17,7 +17,7 @@ TEST(SfuConfig, DefaultsAndFlags) {
   EXPECT_FLOAT_EQ(config->radius, 12.5f);
   EXPECT_FALSE(config->metrics);
   EXPECT_EQ(config->public_endpoint, "127.0.0.1:4000") << "0.0.0.0 is advertised as loopback";
-  EXPECT_EQ(config->link.to_string(), "127.0.0.1:21339");
+  EXPECT_EQ(config->link.to_string(), "127.0.0.1:21338");
 }
 
 TEST(SfuConfig, BadSettingsNameTheSetting) {
