@@ -49,6 +49,11 @@ void SfuLink::service(double now) {
   if (peer_ == nullptr && now >= next_attempt_) start_attempt(now);
   if (peer_ != nullptr && !connected_ && now >= attempt_deadline_) {
     // Unanswered: start over rather than wait for ENet's own backoff.
+    if (!warned_unreachable_) {
+      log::warn("sfu link: {} does not answer; retrying every {} s", endpoint_.to_string(),
+                kSfuReconnectSeconds);
+      warned_unreachable_ = true;
+    }
     enet_peer_reset(peer_);
     peer_ = nullptr;
     start_attempt(now);
@@ -70,6 +75,7 @@ void SfuLink::handle(const ENetEvent& event, double now) {
     case ENET_EVENT_TYPE_CONNECT:
       if (event.peer != peer_) break;
       connected_ = true;
+      warned_unreachable_ = false;
       log::info("sfu link connected to {}", endpoint_.to_string());
       events_.connected();
       break;

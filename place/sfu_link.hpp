@@ -53,8 +53,9 @@ class SfuLink : public LoopService {
   ENetHost* host_ = nullptr;
   ENetPeer* peer_ = nullptr;
   bool connected_ = false;
-  double next_attempt_ = 0;      // when to start the next attempt (no peer)
-  double attempt_deadline_ = 0;  // when an unanswered attempt is abandoned
+  bool warned_unreachable_ = false;  // logged once until the next connection
+  double next_attempt_ = 0;          // when to start the next attempt (no peer)
+  double attempt_deadline_ = 0;      // when an unanswered attempt is abandoned
 };
 
 }  // namespace allo::place
