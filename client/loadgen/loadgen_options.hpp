@@ -1,0 +1,34 @@
+// Command line of allo-loadgen. Pure parser; errors name the flag.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proto/error.hpp"
+
+namespace allo::loadgen {
+
+struct LoadgenOptions {
+  std::string place_url = "alloplace://127.0.0.1:21337";
+  uint32_t clients = 10;
+  uint32_t speakers = 2;
+  uint32_t selected = 0;  // --selected: the SFU's --max-speakers (0 = everyone)
+  double seconds = 5;
+  double warmup_seconds = 1;
+  bool direct = true;          // --path direct|compatible
+  uint32_t decode_every = 97;  // decode every Nth delivery (0 = never)
+  double setup_timeout_seconds = 60;
+};
+
+inline constexpr uint32_t kMaxLoadgenClients = 4000;
+inline constexpr double kMaxLoadgenSeconds = 600;
+
+// Flags: --place URL --clients N --speakers S --selected K --seconds T
+// --warmup T --path direct|compatible --decode-every N --setup-timeout T.
+// Errors: "bad_flag" (detail: "--clients: expected 1..4000, got 'x'", ...),
+// "help" (for -h/--help; detail is the usage text).
+proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args);
+std::string loadgen_usage();
+
+}  // namespace allo::loadgen

@@ -1,0 +1,55 @@
+#include "sent_frames.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "allo/voice_opus_codec.hpp"
+#include "speech_signal.hpp"
+
+namespace allo::loadgen {
+namespace {
+
+constexpr uint32_t kAmbiguous = std::numeric_limits<uint32_t>::max();
+
+}  // namespace
+
+uint64_t payload_hash(std::span<const uint8_t> bytes) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (uint8_t b : bytes) {
+    h ^= b;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames) {
+  SentFrames out;
+  out.frames_per_speaker_ = frames;
+  out.frames_.resize(speakers);
+  out.sent_at_.assign(speakers, std::vector<double>(frames, -1.0));
+  out.index_.resize(speakers);
+  for (uint32_t s = 0; s < speakers; ++s) {
+    auto encoder = client::VoiceOpusEncoder::create();
+    if (!encoder) return std::unexpected(encoder.error());
+    SpeechSignal signal(s);
+    out.frames_[s].reserve(frames);
+    for (uint32_t f = 0; f < frames; ++f) {
+      auto opus = encoder->encode(signal.next_frame());
+      if (!opus) return std::unexpected(opus.error());
+      auto [it, inserted] = out.index_[s].emplace(payload_hash(*opus), f);
+      if (!inserted) it->second = kAmbiguous;
+      out.frames_[s].push_back(std::move(*opus));
+    }
+  }
+  return out;
+}
+
+std::optional<uint32_t> SentFrames::find(uint32_t speaker, std::span<const uint8_t> payload) const {
+  auto it = index_[speaker].find(payload_hash(payload));
+  if (it == index_[speaker].end() || it->second == kAmbiguous) return std::nullopt;
+  const auto& sent = frames_[speaker][it->second];
+  if (!std::equal(sent.begin(), sent.end(), payload.begin(), payload.end())) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace allo::loadgen

@@ -1,0 +1,47 @@
+// SentFrames: every speaker's Opus frames, encoded before the run, and when
+// each was sent. A received payload is identified by (track, payload hash):
+// the Opus bytes carry no timestamp, but every frame of a speaker differs (the
+// signal has a noise floor), so the hash finds the frame and its send time.
+// All clients live in one process, so one clock serves both ends.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "proto/error.hpp"
+
+namespace allo::loadgen {
+
+// FNV-1a, 64 bit.
+uint64_t payload_hash(std::span<const uint8_t> bytes);
+
+class SentFrames {
+ public:
+  // Encodes `frames` frames of SpeechSignal(seed = speaker) for each speaker.
+  // Errors: codec errors.
+  static proto::Result<SentFrames> encode(uint32_t speakers, uint32_t frames);
+
+  uint32_t speakers() const { return static_cast<uint32_t>(frames_.size()); }
+  uint32_t frames_per_speaker() const { return frames_per_speaker_; }
+  const std::vector<uint8_t>& opus(uint32_t speaker, uint32_t frame) const {
+    return frames_[speaker][frame];
+  }
+  void mark_sent(uint32_t speaker, uint32_t frame, double when) { sent_at_[speaker][frame] = when; }
+  // The frame index of `payload` for `speaker`, or nullopt when it matches none
+  // (or matches a frame whose bytes repeat: those are left out).
+  std::optional<uint32_t> find(uint32_t speaker, std::span<const uint8_t> payload) const;
+  // Send time (mono seconds), or a negative value when not sent.
+  double sent_at(uint32_t speaker, uint32_t frame) const { return sent_at_[speaker][frame]; }
+
+ private:
+  uint32_t frames_per_speaker_ = 0;
+  std::vector<std::vector<std::vector<uint8_t>>> frames_;
+  std::vector<std::vector<double>> sent_at_;
+  std::vector<std::unordered_map<uint64_t, uint32_t>> index_;  // hash -> frame
+};
+
+}  // namespace allo::loadgen

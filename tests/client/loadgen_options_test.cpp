@@ -1,0 +1,63 @@
+// allo-loadgen's flags: defaults, every flag, and errors that name the flag.
+#include "loadgen_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sent_frames.hpp"
+
+namespace allo::loadgen {
+namespace {
+
+TEST(LoadgenOptions, ParsesEveryFlag) {
+  auto o = parse_loadgen_options({"--place", "alloplace://127.0.0.1:4000", "--clients", "500",
+                                  "--speakers", "20", "--selected", "6", "--seconds", "2.5",
+                                  "--warmup", "0", "--path", "compatible", "--decode-every", "0",
+                                  "--setup-timeout", "30"});
+  ASSERT_TRUE(o) << o.error().detail;
+  EXPECT_EQ(o->place_url, "alloplace://127.0.0.1:4000");
+  EXPECT_EQ(o->clients, 500u);
+  EXPECT_EQ(o->speakers, 20u);
+  EXPECT_EQ(o->selected, 6u);
+  EXPECT_DOUBLE_EQ(o->seconds, 2.5);
+  EXPECT_DOUBLE_EQ(o->warmup_seconds, 0);
+  EXPECT_FALSE(o->direct);
+  EXPECT_EQ(o->decode_every, 0u);
+  EXPECT_TRUE(parse_loadgen_options({})->direct) << "the direct path by default";
+}
+
+TEST(LoadgenOptions, ErrorsNameTheFlag) {
+  EXPECT_EQ(parse_loadgen_options({"--clients", "0"}).error().detail,
+            "--clients: expected 1..4000, got '0'");
+  EXPECT_EQ(parse_loadgen_options({"--path", "udp"}).error().detail,
+            "--path: expected direct or compatible, got 'udp'");
+  EXPECT_EQ(parse_loadgen_options({"--seconds", "9999"}).error().code, "bad_flag");
+  EXPECT_EQ(parse_loadgen_options({"--clients", "2", "--speakers", "3"}).error().code, "bad_flag");
+  EXPECT_EQ(parse_loadgen_options({"--seconds"}).error().detail, "--seconds: missing value");
+  EXPECT_EQ(parse_loadgen_options({"--bogus", "1"}).error().detail, "unknown flag --bogus");
+  EXPECT_EQ(parse_loadgen_options({"--help"}).error().code, "help");
+}
+
+TEST(SentFrames, EveryFrameIsFoundByItsBytesAndForgedBytesAreNot) {
+  auto frames = SentFrames::encode(2, 100);
+  ASSERT_TRUE(frames);
+  size_t found = 0;
+  for (uint32_t s = 0; s < 2; ++s) {
+    for (uint32_t f = 0; f < 100; ++f) {
+      auto at = frames->find(s, frames->opus(s, f));
+      if (at) {
+        EXPECT_EQ(*at, f);
+        ++found;
+      }
+    }
+  }
+  EXPECT_EQ(found, 200u) << "the noise floor makes every frame distinct";
+  auto forged = frames->opus(0, 10);
+  forged.back() ^= 0x01;
+  EXPECT_FALSE(frames->find(0, forged));
+  frames->mark_sent(1, 5, 12.5);
+  EXPECT_DOUBLE_EQ(frames->sent_at(1, 5), 12.5);
+  EXPECT_LT(frames->sent_at(1, 6), 0);
+}
+
+}  // namespace
+}  // namespace allo::loadgen
