@@ -61,6 +61,23 @@ AclGate::AclGate(Place& place, prometheus::Registry& registry, guard::AclRules r
   place.add_observer(this);
 }
 
+proto::Result<std::unique_ptr<AclGate>> AclGate::open(Place& place, prometheus::Registry& registry,
+                                                      const std::string& acl_file,
+                                                      const std::string& owner_key,
+                                                      const std::string& admin_token_file) {
+  auto rules = load_acl_file(acl_file);
+  if (!rules) return std::unexpected(rules.error());
+  AclSettings settings{acl_file, owner_key, ""};
+  if (!admin_token_file.empty()) {
+    auto token = read_admin_token(admin_token_file);
+    if (!token) return std::unexpected(token.error());
+    settings.admin_token = std::move(*token);
+  }
+  log::info("ACL: {} rules{}", rules->size(),
+            acl_file.empty() ? " (not saved)" : " from " + acl_file);
+  return std::make_unique<AclGate>(place, registry, std::move(*rules), std::move(settings));
+}
+
 bool AclGate::admit(Agent& agent, const proto::Interaction& interaction) {
   auto started = std::chrono::steady_clock::now();
   json message = proto::to_json(interaction);

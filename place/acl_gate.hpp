@@ -32,6 +32,7 @@
 #include <prometheus/registry.h>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -50,6 +51,13 @@ class AclGate : public PlaceObserver {
  public:
   AclGate(Place& place, prometheus::Registry& registry, guard::AclRules rules,
           AclSettings settings);
+  // The gate as alloplace starts it: rules from `acl_file` (see
+  // load_acl_file), the admin token from `admin_token_file` ("" for none).
+  // Errors: "bad_config", the detail naming the setting.
+  static proto::Result<std::unique_ptr<AclGate>> open(Place& place, prometheus::Registry& registry,
+                                                      const std::string& acl_file,
+                                                      const std::string& owner_key,
+                                                      const std::string& admin_token_file);
   AclGate(const AclGate&) = delete;
   AclGate& operator=(const AclGate&) = delete;
 

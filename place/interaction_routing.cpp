@@ -15,9 +15,11 @@ void Place::set_publication_handler(CommandHandler handler) {
 }
 
 void Place::route(Agent& agent, const proto::Interaction& in, double now) {
-  if (interaction_filter_ && !interaction_filter_(agent, in)) return;
+  // The filter (ACL) sees an unannounced agent's announce, then only
+  // interactions whose sender entity is verified, so rules may trust "from".
   if (!agent.announced) {
     if (in.to == "place" && in.type == InteractionType::kRequest && in.name() == "announce") {
+      if (interaction_filter_ && !interaction_filter_(agent, in)) return;
       return handle_announce(agent, in);
     }
     return reply_error(agent, in, "not_announced",
@@ -27,6 +29,7 @@ void Place::route(Agent& agent, const proto::Interaction& in, double now) {
     return reply_error(agent, in, "invalid_sender",
                        "\"" + in.from + "\" is not an entity this agent owns");
   }
+  if (interaction_filter_ && !interaction_filter_(agent, in)) return;
   if (in.type == InteractionType::kResponse) return route_response(agent, in);
   if (in.type == InteractionType::kPublication) {
     if (publication_handler_) return publication_handler_(agent, in);

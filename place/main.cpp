@@ -5,13 +5,16 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
+#include "place/acl_gate.hpp"
 #include "place/asset_link.hpp"
 #include "place/place_config.hpp"
 #include "place/place_metrics.hpp"
 #include "place/place_server.hpp"
+#include "place/place_subscriptions.hpp"
 #include "place/voice_service.hpp"
 
 namespace {
@@ -52,6 +55,11 @@ int main(int argc, char** argv) {
     std::unique_ptr<place::AssetLink> assets;
     if (config->assetd)
       assets = std::make_unique<place::AssetLink>(server, *config->assetd, metrics.registry());
+    // Pub/sub and the interaction ACL (docs/ACL.md): always on.
+    place::PlaceSubscriptions subscriptions(server.place(), metrics.registry());
+    auto acl = place::AclGate::open(server.place(), metrics.registry(), config->acl_file,
+                                    config->owner_key, config->admin_token_file);
+    if (!acl) throw std::runtime_error(acl.error().detail);
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");

@@ -51,9 +51,11 @@ class Place {
 
   // --- extension points ---
   void register_command(const std::string& name, CommandHandler handler);
-  // Sees every interaction an agent sends (announce included) before it is
-  // dispatched; returns false to stop it (the filter answers or counts it
-  // itself). The ACL installs one.
+  // Sees every interaction an agent sends before it is dispatched: the
+  // announce of an unannounced agent, then every interaction whose "from" the
+  // agent owns (others are refused first, so a filter may trust "from").
+  // Returns false to stop it (the filter answers or counts it itself). The
+  // ACL installs one.
   using InteractionFilter = std::function<bool(Agent&, const proto::Interaction&)>;
   void set_interaction_filter(InteractionFilter filter) { interaction_filter_ = std::move(filter); }
   // Receives every publication from an announced agent (the subscription

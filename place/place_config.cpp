@@ -58,6 +58,12 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     double v = 0;
     if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
     c.max_peers = static_cast<size_t>(v);
+  } else if (key == "acl-file" || key == "admin-token-file") {
+    (key == "acl-file" ? c.acl_file : c.admin_token_file) = value == "off" ? "" : value;
+  } else if (key == "owner-key") {
+    if (!value.empty() && value.size() < 16)  // a secret: not echoed
+      return proto::fail("bad_config", "owner-key: expected at least 16 characters");
+    c.owner_key = value;
   } else if (key == "log-level") {
     if (!log::parse_level(value, c.log_level)) return bad("expected debug, info, warn or error");
   } else {
@@ -102,6 +108,10 @@ Options (each may also be a key in the JSON file given with --config; flags win)
   --sfu HOST:PORT|off         SFU link (voice); off by default
   --assetd HOST:PORT|off      asset daemon link; off by default
   --log-level LEVEL           debug, info, warn or error      (default info)
+  --acl-file PATH             interaction ACL rules, saved on every change (default: in memory)
+  --owner-key KEY             an agent announcing identity.owner_key == KEY owns the place
+  --admin-token-file PATH     an agent announcing identity.admin_token == the file's token
+                              (mode 600, 16+ bytes) is a local admin; see docs/ACL.md
   --config FILE               JSON object with the keys above, e.g. {"name": "Lobby", "tick-hz": 20}
   --help                      this text
 )";

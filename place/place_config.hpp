@@ -24,6 +24,11 @@ struct PlaceConfig {
   std::optional<Endpoint> sfu;     // later issues: the SFU link
   std::optional<Endpoint> assetd;  // later issues: the asset daemon link
   log::Level log_level = log::Level::kInfo;
+  // The interaction ACL (docs/ACL.md): where its rules are saved ("" keeps
+  // changes in memory), the place owner's key, and the local admin token file.
+  std::string acl_file;
+  std::string owner_key;
+  std::string admin_token_file;
   bool help = false;
 };
 

@@ -67,13 +67,16 @@ void SfuProcess::kill_now() {
 }
 
 std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
-                                     client::ClientOptions options) {
+                                     client::ClientOptions options,
+                                     const nlohmann::json& identity) {
   auto c = std::make_unique<client::Client>(options);
   auto connected = c->connect(place.url(), 5.0);
   EXPECT_TRUE(connected) << (connected ? "" : connected.error().detail);
   bool done = false;
+  nlohmann::json full_identity = identity;
+  full_identity["display_name"] = name;
   auto sent = c->announce(
-      {{"display_name", name}},
+      full_identity,
       {{"geometry", {{"type", "hardcoded-model"}, {"name", "head"}}},
        {"children", nlohmann::json::array({{{"intent", {{"actuate_pose", "hand/left"}}}}})}},
       [&](const client::AnnounceResult& r) {

@@ -55,9 +55,11 @@ class SfuProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
-// A connected, announced SDK client (asserts on failure).
+// A connected, announced SDK client (asserts on failure). `identity` members
+// are added to {"display_name": name} (e.g. an ACL owner_key).
 std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
-                                     client::ClientOptions options = {});
+                                     client::ClientOptions options = {},
+                                     const nlohmann::json& identity = nlohmann::json::object());
 
 // Polls every client a little (so all of them keep their connections serviced).
 void poll_all(const std::vector<client::Client*>& clients, int timeout_ms = 5);

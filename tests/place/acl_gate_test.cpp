@@ -78,6 +78,21 @@ TEST_F(Acl, DefaultRulesKeepOwnershipOfEntities) {
   EXPECT_GE(decisions("3", "allow"), 2);  // both announces
 }
 
+TEST_F(Acl, RulesSeeOnlyVerifiedSenders) {
+  std::string o = join_owner(1);
+  std::string a = join(2, "annie"), b = join(3, "bert");
+  // A rule that trusts "from": only annie's avatar may shout.
+  ASSERT_EQ(
+      call(1, o,
+           {"acl_add", 0, "deny",
+            "[\"interaction\", _, From, \"place\", _, [\"shout\"]] where From != \"" + a + "\""}),
+      json::array({"acl_add", "ok"}));
+  EXPECT_EQ(call(2, a, {"shout"})[1], "unknown_command");  // allowed
+  EXPECT_EQ(call(3, b, {"shout"})[0], "interaction_denied");
+  // Bert claiming annie's avatar is refused before the rules see it.
+  EXPECT_EQ(call(3, a, {"shout"})[1], "invalid_sender");
+}
+
 TEST_F(Acl, DeniedOnewayIsDroppedAndCounted) {
   std::string a = join(1), b = join(2);
   json spawned = call(1, a, {"spawn_entity", json::object()});
