@@ -16,18 +16,16 @@ struct DefaultRule {
 // Body[0]/Body[1] by index, not by template, so bodies of every length
 // (and malformed ones the command handler will refuse) are covered.
 constexpr DefaultRule kDefaultRules[] = {
+    {AclAction::kDeny, R"(["interaction", _, _, "place", _, Body] where (Body[0] == "acl_list" or )"
+                       R"(Body[0] == "acl_add" or Body[0] == "acl_remove") and not owns("place"))"},
     {AclAction::kDeny,
-     R"(["interaction", _, _, "place", _, Body]
-        where (Body[0] == "acl_list" or Body[0] == "acl_add" or Body[0] == "acl_remove")
-          and not owns("place"))"},
+     R"(["interaction", _, _, "place", _, Body] where Body[0] == "change_components" )"
+     R"(and not owns(Body[1]))"},
     {AclAction::kDeny,
-     R"(["interaction", _, _, "place", _, Body]
-        where Body[0] == "change_components" and not owns(Body[1]))"},
-    {AclAction::kDeny,
-     R"(["interaction", _, _, "place", _, Body]
-        where Body[0] == "remove_entity" and not owns(Body[1]))"},
-    {AclAction::kAllow, R"(["interaction", "request", _, "place", _, Body]
-        where Body[0] == "announce")"},
+     R"(["interaction", _, _, "place", _, Body] where Body[0] == "remove_entity" )"
+     R"(and not owns(Body[1]))"},
+    {AclAction::kAllow,
+     R"(["interaction", "request", _, "place", _, Body] where Body[0] == "announce")"},
 };
 
 }  // namespace

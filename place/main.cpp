@@ -4,11 +4,13 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
+#include "place/acl_command.hpp"
 #include "place/acl_gate.hpp"
 #include "place/asset_link.hpp"
 #include "place/place_config.hpp"
@@ -26,6 +28,10 @@ void on_signal(int) {
 
 int main(int argc, char** argv) {
   using namespace allo;
+  // `alloplace acl ...`: offline ACL editor for the local admin (docs/ACL.md).
+  if (argc > 1 && std::string_view(argv[1]) == "acl")
+    return place::run_acl_command(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                  std::cerr);
   auto config = place::parse_place_config(std::vector<std::string>(argv + 1, argv + argc));
   if (!config) {
     std::fprintf(stderr, "alloplace: %s\n", config.error().detail.c_str());

@@ -114,6 +114,9 @@ Options (each may also be a key in the JSON file given with --config; flags win)
                               (mode 600, 16+ bytes) is a local admin; see docs/ACL.md
   --config FILE               JSON object with the keys above, e.g. {"name": "Lobby", "tick-hz": 20}
   --help                      this text
+
+Offline ACL editor (for a stopped place; docs/ACL.md):
+  alloplace acl list|add POSITION allow|deny PATTERN|remove POSITION --acl-file PATH
 )";
 }
 
