@@ -108,6 +108,15 @@ proto::Result<void> Client::send_media_packet(std::span<const uint8_t> bytes) {
   return {};
 }
 
+proto::Result<void> Client::send_asset_frame(std::span<const uint8_t> frame) {
+  if (!is_connected()) return proto::fail("not_connected", "not connected to a place");
+  std::string_view view(reinterpret_cast<const char*>(frame.data()), frame.size());
+  if (!connection_->send(limits::kChannelAssets, view, true)) {
+    return proto::fail("send_failed", "ENet refused the packet");
+  }
+  return {};
+}
+
 proto::Result<void> Client::sync_clock() {
   return send_json(limits::kChannelClock, json{{"client_time", mono_seconds()}}, false);
 }
@@ -188,6 +197,9 @@ void Client::handle_packet(uint8_t channel, const std::string& data) {
       return handle_interaction(data);
     case limits::kChannelClock:
       return handle_clock(data);
+    case limits::kChannelAssets:
+      if (on_asset_packet_) on_asset_packet_(data);
+      return;
     case limits::kChannelMedia:
       if (on_media_packet_) on_media_packet_(data);
       return;

@@ -107,6 +107,15 @@ class Client {
   // or disconnect() was called (after the pending requests were failed).
   void on_disconnect(std::function<void()> handler) { on_disconnect_ = std::move(handler); }
 
+  // Asset hook: every channel-2 packet as received (allo/asset_client.hpp
+  // installs one; without it asset packets are ignored). nullptr removes it.
+  void on_asset_packet(std::function<void(std::string_view)> handler) {
+    on_asset_packet_ = std::move(handler);
+  }
+  // Queues one channel-2 asset frame (reliable; poll() flushes). Errors:
+  // "not_connected", "send_failed".
+  proto::Result<void> send_asset_frame(std::span<const uint8_t> frame);
+
   // Voice hook: every channel-3 (media) packet as received, trailing byte
   // included ([u32 BE track][Opus][\n]); allo/voice_session.hpp parses them.
   void on_media_packet(std::function<void(std::string_view)> handler) {
@@ -172,6 +181,7 @@ class Client {
   std::string avatar_id_, place_name_;
   InteractionHandler on_interaction_;
   std::function<void()> on_disconnect_;
+  std::function<void(std::string_view)> on_asset_packet_;
   std::function<void(std::string_view)> on_media_packet_;
   StateMirror::ChangeCallback on_state_change_;
   ClientStats stats_;
