@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "common/log.hpp"
@@ -58,7 +59,11 @@ proto::Result<void> LoadgenRun::join_all() {
   const double deadline = mono_seconds() + options_.setup_timeout_seconds;
   uint32_t announced = 0;
   for (uint32_t i = 0; i < options_.clients; ++i) {
-    clients_.push_back(std::make_unique<client::Client>());
+    // Setup replies queue behind every blocking direct-path connect before
+    // them, so requests may wait as long as the whole setup.
+    client::ClientOptions client_options;
+    client_options.request_timeout_seconds = options_.setup_timeout_seconds;
+    clients_.push_back(std::make_unique<client::Client>(client_options));
     auto& c = *clients_.back();
     if (auto ok = c.connect(options_.place_url, 5); !ok) {
       return std::unexpected(setup_failed(fmt::format("client {}: {}", i, ok.error().detail)));
@@ -79,7 +84,7 @@ proto::Result<void> LoadgenRun::join_all() {
     c.set_intent(intent);
     poll_all();
   }
-  while (announced < options_.clients && mono_seconds() < deadline) poll_all();
+  while (announced < options_.clients && mono_seconds() < deadline) idle_poll();
   if (announced < options_.clients) {
     return std::unexpected(
         setup_failed(fmt::format("{} of {} clients announced", announced, options_.clients)));
@@ -90,6 +95,7 @@ proto::Result<void> LoadgenRun::join_all() {
 proto::Result<void> LoadgenRun::start_voice() {
   const double deadline = mono_seconds() + options_.setup_timeout_seconds;
   uint32_t tracks = 0, paths = 0, failures = 0;
+  std::map<std::string, uint32_t> fallbacks;  // why the direct path was not used
   speaker_of_track_.assign(1, 0);
   for (uint32_t i = 0; i < options_.clients; ++i) {
     client::VoiceOptions voice;
@@ -110,13 +116,19 @@ proto::Result<void> LoadgenRun::start_voice() {
       });
       if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     }
-    auto sent = session.connect_media([&](client::VoicePath, const proto::Error&) { ++paths; });
+    auto sent = session.connect_media([&](client::VoicePath path, const proto::Error& why) {
+      ++paths;
+      if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks[why.code];
+    });
     if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     poll_all();
   }
   while ((tracks + failures < options_.speakers || paths < options_.clients) &&
          mono_seconds() < deadline) {
-    poll_all();
+    idle_poll();
+  }
+  for (const auto& [reason, count] : fallbacks) {
+    log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
   }
   if (tracks < options_.speakers || paths < options_.clients) {
     return std::unexpected(
@@ -136,6 +148,12 @@ int LoadgenRun::poll_all() {
   return handled + static_cast<int>(media_received_ - media_before);
 }
 
+void LoadgenRun::idle_poll() {
+  // Idle sweeps nap briefly so the loadgen leaves the cores to the daemons
+  // it measures (a nap bounds the extra latency it adds to kIdleNap).
+  if (poll_all() == 0) std::this_thread::sleep_for(kIdleNap);
+}
+
 void LoadgenRun::send_loop() {
   const uint32_t speakers = options_.speakers;
   std::vector<uint32_t> next_frame(speakers, 0);
@@ -152,9 +170,7 @@ void LoadgenRun::send_loop() {
         if (sessions_[s]->send_opus(frames_->opus(s, f)) && f >= window_first_) ++sent_in_window_;
       }
     }
-    // Idle sweeps nap briefly so the loadgen leaves the cores to the daemons
-    // it measures (a nap bounds the extra latency it adds to kIdleNap).
-    if (poll_all() == 0) std::this_thread::sleep_for(kIdleNap);
+    idle_poll();
   }
 }
 

@@ -31,7 +31,8 @@ class LoadgenRun {
   proto::Result<void> join_all();
   proto::Result<void> start_voice();
   void send_loop();
-  int poll_all();  // packets handled (place and direct links)
+  int poll_all();    // packets handled (place and direct links)
+  void idle_poll();  // poll_all, then a short nap when nothing arrived
   void on_received(uint32_t track, std::span<const uint8_t> payload);
   LoadgenReport report(double cpu_seconds);
 

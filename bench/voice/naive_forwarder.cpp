@@ -1,0 +1,200 @@
+#include "naive_forwarder.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "loadgen_report.hpp"
+#include "sent_frames.hpp"
+
+namespace allo::bench {
+namespace {
+
+int udp_socket(sockaddr_in& bound) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) throw std::runtime_error("socket");
+  int size = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind");
+  socklen_t len = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+  return fd;
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+}  // namespace
+
+NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
+                                double seconds) {
+  NaiveResult result;
+  const uint32_t frames = static_cast<uint32_t>(seconds * 50);
+  auto opus = loadgen::SentFrames::encode(speakers, frames);
+  if (!opus) throw std::runtime_error("opus");
+  // Subscriptions: speaker -> listener addresses.
+  std::vector<int> listener_fd(clients);
+  std::vector<sockaddr_in> listener_addr(clients);
+  for (uint32_t l = 0; l < clients; ++l) listener_fd[l] = udp_socket(listener_addr[l]);
+  std::vector<std::vector<uint32_t>> subscribers(speakers);
+  for (uint32_t l = 0; l < clients; ++l) {
+    uint32_t want = speakers - (l < speakers ? 1 : 0);
+    if (selected > 0) want = std::min(want, selected);
+    for (uint32_t j = 0, taken = 0; taken < want; ++j) {
+      const uint32_t s = (l + j) % speakers;
+      if (s == l) continue;
+      subscribers[s].push_back(l);
+      ++taken;
+    }
+    result.expected += static_cast<uint64_t>(want) * frames;
+  }
+  sockaddr_in forwarder_addr{}, speaker_addr{};
+  const int forwarder_fd = udp_socket(forwarder_addr);
+  const int speaker_fd = udp_socket(speaker_addr);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> delivered{0};
+  std::vector<float> latency_ms;
+
+  std::thread forwarder([&] {
+    const double cpu_before = thread_cpu_seconds();
+    std::vector<uint8_t> buffer(2048);
+    pollfd p{forwarder_fd, POLLIN, 0};
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (poll(&p, 1, 10) <= 0) continue;
+      ssize_t n;
+      while ((n = recv(forwarder_fd, buffer.data(), buffer.size(), 0)) > 0) {
+        uint32_t track;
+        std::memcpy(&track, buffer.data(), 4);
+        if (track >= speakers) continue;
+        for (uint32_t l : subscribers[track]) {
+          sendto(forwarder_fd, buffer.data(), static_cast<size_t>(n), 0,
+                 reinterpret_cast<const sockaddr*>(&listener_addr[l]), sizeof(sockaddr_in));
+        }
+      }
+    }
+    result.forwarder_cpu_seconds = thread_cpu_seconds() - cpu_before;
+  });
+  std::thread receiver([&] {
+    std::vector<pollfd> fds(clients);
+    for (uint32_t l = 0; l < clients; ++l) fds[l] = {listener_fd[l], POLLIN, 0};
+    std::vector<uint8_t> buffer(2048);
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (poll(fds.data(), fds.size(), 10) <= 0) continue;
+      for (auto& p : fds) {
+        if (!(p.revents & POLLIN)) continue;
+        ssize_t n;
+        while ((n = recv(p.fd, buffer.data(), buffer.size(), 0)) > 12) {
+          double sent;
+          std::memcpy(&sent, buffer.data() + 4, 8);
+          latency_ms.push_back(static_cast<float>((now_seconds() - sent) * 1000));
+          delivered.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+    }
+  });
+  // Speakers: [u32 track][f64 send time][Opus], 50 per second each, staggered.
+  const double start = now_seconds();
+  std::vector<uint8_t> packet;
+  for (uint32_t f = 0; f < frames; ++f) {
+    for (uint32_t s = 0; s < speakers; ++s) {
+      const double due = start + f * 0.02 + 0.02 * s / speakers;
+      while (now_seconds() < due) std::this_thread::sleep_for(std::chrono::microseconds(100));
+      const auto& payload = opus->opus(s, f);
+      packet.resize(12 + payload.size());
+      const double sent = now_seconds();
+      std::memcpy(packet.data(), &s, 4);
+      std::memcpy(packet.data() + 4, &sent, 8);
+      std::memcpy(packet.data() + 12, payload.data(), payload.size());
+      sendto(speaker_fd, packet.data(), packet.size(), 0,
+             reinterpret_cast<const sockaddr*>(&forwarder_addr), sizeof forwarder_addr);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop = true;
+  forwarder.join();
+  receiver.join();
+  result.delivered = delivered.load();
+  auto summary = loadgen::summarize_latency(latency_ms);
+  result.p50_ms = summary.p50_ms;
+  result.p99_ms = summary.p99_ms;
+  result.p999_ms = summary.p999_ms;
+  for (int fd : listener_fd) close(fd);
+  close(forwarder_fd);
+  close(speaker_fd);
+  return result;
+}
+
+UdpRate run_sendmmsg_rate(double seconds, size_t bytes) {
+  sockaddr_in rx_addr{}, tx_addr{};
+  const int rx = udp_socket(rx_addr);
+  const int tx = udp_socket(tx_addr);
+  constexpr size_t kBatch = 64;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> received{0};
+  std::thread receiver([&] {
+    std::vector<std::vector<uint8_t>> buffers(kBatch, std::vector<uint8_t>(2048));
+    std::vector<iovec> iov(kBatch);
+    std::vector<mmsghdr> msgs(kBatch);
+    for (size_t i = 0; i < kBatch; ++i) {
+      iov[i] = {buffers[i].data(), buffers[i].size()};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    pollfd p{rx, POLLIN, 0};
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (poll(&p, 1, 10) <= 0) continue;
+      int n;
+      while ((n = recvmmsg(rx, msgs.data(), kBatch, 0, nullptr)) > 0) received += n;
+    }
+  });
+  std::vector<uint8_t> payload(bytes, 0x5a);
+  std::vector<iovec> iov(kBatch, iovec{payload.data(), payload.size()});
+  std::vector<mmsghdr> msgs(kBatch);
+  for (size_t i = 0; i < kBatch; ++i) {
+    msgs[i] = {};
+    msgs[i].msg_hdr.msg_name = &rx_addr;
+    msgs[i].msg_hdr.msg_namelen = sizeof rx_addr;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  uint64_t sent = 0;
+  const double start = now_seconds();
+  while (now_seconds() - start < seconds) {
+    const int n = sendmmsg(tx, msgs.data(), kBatch, 0);
+    if (n > 0)
+      sent += static_cast<uint64_t>(n);
+    else
+      std::this_thread::yield();  // socket buffer full
+  }
+  const double elapsed = now_seconds() - start;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop = true;
+  receiver.join();
+  close(rx);
+  close(tx);
+  return {sent / elapsed, received.load() / elapsed};
+}
+
+}  // namespace allo::bench

@@ -1,0 +1,30 @@
+// One measured run of the real stack: allo-sfu + alloplace --sfu (state at
+// 20 Hz) + allo-loadgen, as child processes on free loopback ports. The SFU's
+// CPU time is read from /proc over the whole loadgen run (client setup
+// included, so CPU per delivered packet is slightly overstated).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "loadgen_report.hpp"
+
+namespace allo::bench {
+
+struct SfuRunConfig {
+  uint32_t clients = 0, speakers = 0, selected = 6, workers = 2;
+  bool direct = true;
+  double seconds = 5;
+};
+
+struct SfuRunResult {
+  bool ok = false;
+  std::string error;
+  loadgen::LoadgenReport report;
+  double sfu_cpu_seconds = 0;
+  double sfu_packets_out = 0;  // allo_sfu_packets_out_total at the end
+};
+
+SfuRunResult run_sfu(const SfuRunConfig& config);
+
+}  // namespace allo::bench

@@ -1,0 +1,149 @@
+// voice_bench: the voice benchmark of issue 3, in one run. For 200/10, 500/20
+// and 1000/20 (clients/speakers, selection on: --max-speakers 6) on both paths,
+// through allo-sfu with the place streaming state at 20 Hz, it prints the
+// median over --repeats runs of delivered %, one-way latency and SFU CPU per
+// delivered packet; beside it a naive single-threaded UDP forwarder with the
+// same deliveries, the raw loopback sendmmsg rate, and 1 vs 2 workers under a
+// saturating load (everyone hears everyone). Configurations over
+// --max-clients are skipped and listed.
+//   voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000] [--no-scaling]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "naive_forwarder.hpp"
+#include "sfu_run.hpp"
+
+namespace {
+
+using namespace allo::bench;
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Medians {
+  double delivered_pct, p50, p99, p999, cpu_us_per_packet, pps;
+  int ok_runs;
+};
+
+Medians measure(const SfuRunConfig& config, int repeats) {
+  std::vector<double> delivered, p50, p99, p999, cpu, pps;
+  for (int r = 0; r < repeats; ++r) {
+    auto run = run_sfu(config);
+    if (!run.ok) {
+      fmt::print("    run {} failed: {}\n", r + 1, run.error);
+      continue;
+    }
+    const auto& rep = run.report;
+    delivered.push_back(100 * rep.delivered_ratio());
+    p50.push_back(rep.latency.p50_ms);
+    p99.push_back(rep.latency.p99_ms);
+    p999.push_back(rep.latency.p999_ms);
+    cpu.push_back(rep.delivered ? 1e6 * run.sfu_cpu_seconds / rep.delivered : 0);
+    pps.push_back(rep.delivered / rep.seconds);
+    fmt::print(
+        "    run {}: delivered {:.3f}% ({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, sfu cpu "
+        "{:.2f} s, {:.2f} us/pkt, direct clients {}, decoded {}/{}, unknown {}\n",
+        r + 1, delivered.back(), rep.delivered, rep.expected, p50.back(), p99.back(), p999.back(),
+        run.sfu_cpu_seconds, cpu.back(), rep.direct_clients, rep.decoded,
+        rep.decoded + rep.decode_failures, rep.unknown);
+  }
+  return {median(delivered),
+          median(p50),
+          median(p99),
+          median(p999),
+          median(cpu),
+          median(pps),
+          static_cast<int>(delivered.size())};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 5;
+  int repeats = 3;
+  uint32_t max_clients = 1000;
+  bool scaling = true;
+  for (int i = 1; i < argc; ++i) {
+    auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string("0"); };
+    if (!std::strcmp(argv[i], "--seconds"))
+      seconds = std::stod(value());
+    else if (!std::strcmp(argv[i], "--repeats"))
+      repeats = std::stoi(value());
+    else if (!std::strcmp(argv[i], "--max-clients"))
+      max_clients = std::stoul(value());
+    else if (!std::strcmp(argv[i], "--no-scaling"))
+      scaling = false;
+    else {
+      fmt::print(stderr,
+                 "usage: voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000] "
+                 "[--no-scaling]\n");
+      return 2;
+    }
+  }
+  fmt::print("voice_bench: {} s per run, median of {} runs, selection on (--max-speakers 6)\n",
+             seconds, repeats);
+  const auto raw = run_sendmmsg_rate(1.0, 100);
+  fmt::print("raw loopback UDP sendmmsg (64 x 100 B): sent {:.0f}/s, received {:.0f}/s\n",
+             raw.sent_per_second, raw.received_per_second);
+
+  struct Shape {
+    uint32_t clients, speakers;
+  };
+  for (Shape shape : {Shape{200, 10}, Shape{500, 20}, Shape{1000, 20}}) {
+    if (shape.clients > max_clients) {
+      fmt::print("\n{}/{}: SKIPPED (over --max-clients {})\n", shape.clients, shape.speakers,
+                 max_clients);
+      continue;
+    }
+    fmt::print("\n{} clients / {} speakers\n", shape.clients, shape.speakers);
+    const auto naive = run_naive_forwarder(shape.clients, shape.speakers, 6, seconds);
+    const double naive_cpu_us =
+        naive.delivered ? 1e6 * naive.forwarder_cpu_seconds / naive.delivered : 0;
+    fmt::print(
+        "  naive forwarder (1 thread, UDP, sendto per listener): delivered {:.3f}% "
+        "({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, {:.2f} us CPU/pkt\n",
+        100.0 * naive.delivered / std::max<uint64_t>(1, naive.expected), naive.delivered,
+        naive.expected, naive.p50_ms, naive.p99_ms, naive.p999_ms, naive_cpu_us);
+    for (bool direct : {true, false}) {
+      fmt::print("  allo-sfu, 2 workers, {} path:\n", direct ? "direct" : "compatible");
+      auto m = measure({shape.clients, shape.speakers, 6, 2, direct, seconds}, repeats);
+      if (m.ok_runs == 0) continue;
+      fmt::print(
+          "  => median delivered {:.3f}%, one-way p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, "
+          "SFU {:.2f} us CPU/pkt = {:.2f}x naive, {:.0f} deliveries/s = {:.4f} of raw "
+          "sendmmsg\n",
+          m.delivered_pct, m.p50, m.p99, m.p999, m.cpu_us_per_packet,
+          naive_cpu_us > 0 ? m.cpu_us_per_packet / naive_cpu_us : 0, m.pps,
+          raw.sent_per_second > 0 ? m.pps / raw.sent_per_second : 0);
+    }
+  }
+  if (scaling) {
+    // Saturating: 300 clients, 20 speakers, everyone hears everyone (direct).
+    fmt::print("\nworker scaling: 300 clients / 20 speakers, --max-speakers 0 (all), direct\n");
+    double out[2] = {0, 0};
+    for (uint32_t workers : {1u, 2u}) {
+      std::vector<double> rates;
+      for (int r = 0; r < repeats; ++r) {
+        auto run = run_sfu({300, 20, 0, workers, true, seconds});
+        if (!run.ok) continue;
+        rates.push_back(run.report.delivered / run.report.seconds);
+        fmt::print(
+            "  {} worker(s) run {}: delivered {:.3f}% = {:.0f}/s, p99 {:.2f} ms, sfu cpu "
+            "{:.2f} s\n",
+            workers, r + 1, 100 * run.report.delivered_ratio(), rates.back(),
+            run.report.latency.p99_ms, run.sfu_cpu_seconds);
+      }
+      out[workers - 1] = median(rates);
+    }
+    fmt::print("  => median deliveries/s: 1 worker {:.0f}, 2 workers {:.0f}, ratio {:.2f}x\n",
+               out[0], out[1], out[0] > 0 ? out[1] / out[0] : 0);
+  }
+  return 0;
+}
