@@ -67,10 +67,14 @@ TEST(PlaceE2E, TwoAgentsSeeEachOthersSpawnChangeAndRemove) {
       },
       5.0, [&] { poll_all(both); }));
 
-  // b may not touch a's entity.
+  // b may not touch a's entity: the default ACL rule answers
+  // ["interaction_denied", <the original interaction>, "<rule>"].
   json denied = call(*b, {a.get()}, "place", {"remove_entity", id});
-  EXPECT_EQ(denied[0], "error");
-  EXPECT_EQ(denied[1], "not_owner");
+  ASSERT_EQ(denied.size(), 3u) << denied.dump();
+  EXPECT_EQ(denied[0], "interaction_denied");
+  EXPECT_EQ(denied[1][0], "interaction");
+  EXPECT_EQ(denied[1][5], json::array({"remove_entity", id}));
+  EXPECT_TRUE(denied[2].is_string() && !denied[2].get<std::string>().empty());
 
   EXPECT_EQ(call(*a, {b.get()}, "place", {"remove_entity", id}),
             json::array({"remove_entity", "ok"}));
