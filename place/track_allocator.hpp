@@ -13,6 +13,8 @@
 // entity returns its existing track.
 #pragma once
 
+#include "proto/limits.hpp"
+
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -24,8 +26,7 @@
 
 namespace allo::place {
 
-// Most tracks one agent may hold at once (each costs the SFU an Opus decoder).
-inline constexpr size_t kMaxTracksPerAgent = 16;
+using limits::kMaxTracksPerAgent;
 
 struct MediaFormat {
   std::string media_type;  // "audio"

@@ -34,6 +34,8 @@ inline constexpr size_t kMaxComponentsPerEntity = 64;
 inline constexpr size_t kMaxIdLength = 256;
 // Requests an agent may have outstanding (sent, not yet answered) at once.
 inline constexpr size_t kMaxPendingRequestsPerAgent = 256;
+// Media tracks one agent may hold at once (each costs the SFU an Opus decoder).
+inline constexpr size_t kMaxTracksPerAgent = 16;
 // Connected peers on the public place endpoint.
 inline constexpr size_t kMaxPeers = 1024;
 // Revisions a client keeps (reference README): a patch_from older than this
