@@ -15,6 +15,7 @@
 #include "proto/clock.hpp"
 #include "proto/json_frame.hpp"
 #include "proto/limits.hpp"
+#include "proto/state_message.hpp"
 
 namespace allo::client {
 namespace {
@@ -185,7 +186,7 @@ void Client::run_timers(double now) {
 void Client::send_intent() {
   proto::Intent intent = intent_;
   intent.entity_id = avatar_id_;
-  intent.ack_state_rev = mirror_.ack_revision();
+  intent.ack_state_rev = options_.mirror_state ? mirror_.ack_revision() : unmirrored_revision_;
   if (send_json(limits::kChannelState, proto::to_json(intent), false)) ++stats_.intents_sent;
 }
 
@@ -222,6 +223,7 @@ void Client::handle_state(const std::string& data) {
     log::warn("state packet discarded: {} ({})", doc.error().code, doc.error().detail);
     return;
   }
+  if (!options_.mirror_state) return track_revision_only(*doc);
   auto outcome = mirror_.apply(*doc);
   stats_.sets_applied = mirror_.sets_applied();
   stats_.merges_applied = mirror_.merges_applied();
@@ -229,6 +231,24 @@ void Client::handle_state(const std::string& data) {
   if (outcome == StateMirror::Outcome::kNeedsFullState ||
       outcome == StateMirror::Outcome::kRefused) {
     log::debug("state unmergeable at revision {}: acking 0", mirror_.revision());
+  }
+}
+
+void Client::track_revision_only(const json& doc) {
+  auto parsed = proto::parse_state_message(doc);
+  if (!parsed) {
+    ++stats_.malformed_packets;
+    return;
+  }
+  if (parsed->style == proto::PatchStyle::kApply) {
+    unmirrored_revision_ = 0;  // as the mirror does: ask for a full set
+    ++stats_.state_refused;
+  } else if (parsed->style == proto::PatchStyle::kSet) {
+    unmirrored_revision_ = parsed->revision;
+    ++stats_.sets_applied;
+  } else if (parsed->revision > unmirrored_revision_) {
+    unmirrored_revision_ = parsed->revision;
+    ++stats_.merges_applied;
   }
 }
 

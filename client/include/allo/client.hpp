@@ -45,6 +45,10 @@ struct ClientOptions {
   // drawn from an RNG seeded with state_drop_seed.
   double state_drop_fraction = 0;
   uint64_t state_drop_seed = 1;
+  // false: keep no world document, only ack the newest revision received.
+  // For load generators running many clients in one process (the mirror
+  // costs O(world) per state packet); state() then stays empty.
+  bool mirror_state = true;
 };
 
 struct ClientStats {
@@ -167,6 +171,7 @@ class Client {
   void handle_state(const std::string& data);
   void handle_interaction(const std::string& data);
   void handle_clock(const std::string& data);
+  void track_revision_only(const json& doc);
   void run_timers(double now);
   void send_intent();
   void fail_all_pending(const char* code, const std::string& detail);
@@ -186,6 +191,7 @@ class Client {
   StateMirror::ChangeCallback on_state_change_;
   ClientStats stats_;
   std::mt19937_64 drop_rng_;
+  uint64_t unmirrored_revision_ = 0;  // ack when !options_.mirror_state
   double next_intent_ = 0, next_clock_ = 0;
 };
 
