@@ -13,7 +13,7 @@ struct Arity {
 };
 const std::pair<std::string_view, Arity> kCommands[] = {
     {"watch", {1, 1}},   {"spawn", {2, 2}},  {"remove", {2, 2}}, {"change", {3, 3}},
-    {"request", {3, 3}}, {"oneway", {3, 3}}, {"script", {1, 1}},
+    {"request", {3, 3}}, {"oneway", {3, 3}}, {"script", {1, 1}}, {"asset", {2, 3}},
 };
 
 bool parse_seconds(std::string_view text, double& out) {
@@ -34,8 +34,14 @@ Usage:
   allo request URL TO BODY_JSON             send a request, print the reply body
   allo oneway  URL TO BODY_JSON             send a one-way interaction
   allo script  URL                          run commands read from stdin
+  allo asset put [URL] FILE [--seconds N]   publish a file: print its id, push it
+                                            to the place's cache, serve it until
+                                            interrupted (or for N seconds)
+  allo asset get [URL] ID -o FILE           fetch an asset (progress bar on stderr),
+                                            verify its hash, write it to FILE
 
-URL is alloplace://host[:port] (port 21337 by default). Every command connects,
+URL is alloplace://host[:port] (port 21337 by default; asset commands default
+to alloplace://127.0.0.1). Every command connects,
 announces an avatar, does its work and disconnects; the place removes the
 entities an agent spawned when it disconnects (hence --hold and script).
 
@@ -48,6 +54,7 @@ Options:
   --mode M          remove: cascade (default) or reparent
   --remove JSON     change: list of component names to remove (default [])
   --timeout S       connect, announce and request timeout (default 10)
+  -o, --output FILE asset get: where to write the asset
   --verbose         SDK debug logging on stderr
   --help            this text
 
@@ -73,6 +80,9 @@ Output (stdout):
              quit                      -> {"cmd":"quit","ok":true}, then exit
            "ok" is false for error replies ("reply" then holds ["error",..]).
            Blank lines and lines starting with # are ignored. End of input = quit.
+
+The place's asset cache is inspected on its host with
+  allo-assetd --inspect --db DIR   (entries, bytes, budget, hit ratio)
 
 Exit status: 0 on success, 1 on failure (no connection, error reply, timeout,
 place disconnected), 2 on a usage error. Errors are printed on stderr.
@@ -111,6 +121,10 @@ proto::Result<CliOptions> parse_cli(int argc, const char* const* argv) {
                             : arg == "--mode"   ? out.mode
                                                 : out.remove_json;
       target = *v;
+    } else if (arg == "-o" || arg == "--output") {
+      auto v = value("--output");
+      if (!v) return std::unexpected(v.error());
+      out.output = *v;
     } else if (arg == "--seconds") {
       double s = 0;
       ok = seconds("--seconds", s);

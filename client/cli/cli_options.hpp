@@ -10,7 +10,7 @@
 namespace allo::cli {
 
 struct CliOptions {
-  std::string command;                  // watch, spawn, remove, change, request, oneway, script
+  std::string command;  // watch, spawn, remove, change, request, oneway, script, asset
   std::vector<std::string> positional;  // arguments after the command (URL first)
   std::string name = "allo-cli";        // --name: identity display_name
   std::string avatar_json;              // --avatar: avatar spec (default: identity transform)
@@ -20,6 +20,7 @@ struct CliOptions {
   std::string mode = "cascade";         // --mode: remove mode
   std::string remove_json = "[]";       // --remove: change's component removal list
   bool json = false;                    // --json: watch prints full documents
+  std::string output;                   // -o/--output: asset get destination file
   bool help = false;
   bool verbose = false;  // --verbose: SDK debug logs on stderr
 };

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "asset_command.hpp"
 #include "cli_options.hpp"
 #include "common/log.hpp"
 #include "one_shot_commands.hpp"
@@ -28,5 +29,6 @@ int main(int argc, char** argv) {
   if (cmd == "change") return allo::cli::run_change(*options);
   if (cmd == "request") return allo::cli::run_request(*options);
   if (cmd == "oneway") return allo::cli::run_oneway(*options);
+  if (cmd == "asset") return allo::cli::run_asset(*options);
   return allo::cli::run_script(*options);
 }

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "allo/asset_client.hpp"
 #include "allo/asset_hash.hpp"
@@ -291,6 +292,33 @@ TEST_F(AssetPaths, MalformedFramesAreAnsweredAndCounted) {
   EXPECT_TRUE(pump({&visor}, [&] {
     return place_->metric("alloplace_rejected_total", "reason=\"asset_too_short\"") >= 1;
   }));
+}
+
+TEST_F(AssetPaths, CliPutServesAFileThatCliGetFetches) {
+  auto dir = std::filesystem::path(assetd_->dir).parent_path();
+  auto in = dir / ("allo-asset-cli-in-" + std::to_string(getpid()));
+  auto out = dir / ("allo-asset-cli-out-" + std::to_string(getpid()));
+  Bytes bytes = make_bytes(180'000, 8);
+  std::ofstream(in, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+  const std::string allo = std::string(ALLO_BIN_DIR) + "/allo";
+  ChildProcess put({allo, "asset", "put", place_->url(), in.string(), "--seconds", "30"});
+  auto id = put.read_line(10);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(*id, client::asset_id_of(bytes));
+  ChildProcess get({allo, "asset", "get", place_->url(), *id, "-o", out.string()});
+  EXPECT_EQ(get.wait(15), 0);
+  std::ifstream result(out, std::ios::binary);
+  Bytes got((std::istreambuf_iterator<char>(result)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, bytes);
+  put.kill_now(SIGTERM);
+  EXPECT_EQ(put.wait(5), 0);
+  ChildProcess missing({allo, "asset", "get", place_->url(), "asset:sha256:" + std::string(64, '7'),
+                        "-o", out.string()});
+  EXPECT_EQ(missing.wait(15), 1);
+  std::filesystem::remove(in);
+  std::filesystem::remove(out);
 }
 
 TEST(AssetdDown, RequestsFailWithAssetdUnavailableWhileThePlaceKeepsWorking) {
