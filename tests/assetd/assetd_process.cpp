@@ -1,5 +1,7 @@
 #include "tests/assetd/assetd_process.hpp"
 
+#include "tests/support/net.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -13,15 +15,7 @@
 namespace allo::testing {
 
 uint16_t free_port(int type) {
-  int fd = socket(AF_INET, type, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  return type == SOCK_DGRAM ? allo::testing::free_udp_port() : allo::testing::free_tcp_port();
 }
 
 namespace {

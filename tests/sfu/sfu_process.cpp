@@ -17,27 +17,6 @@ extern char** environ;
 
 namespace allo::sfu::test {
 
-namespace {
-uint16_t free_port(int type) {
-  int fd = socket(AF_INET, type, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-}  // namespace
-
-uint16_t free_udp_port() {
-  return free_port(SOCK_DGRAM);
-}
-uint16_t free_tcp_port() {
-  return free_port(SOCK_STREAM);
-}
-
 SfuProcess::SfuProcess(uint16_t link, uint16_t listen, uint16_t metrics,
                        std::vector<std::string> extra)
     : link_port(link), listen_port(listen), metrics_port(metrics), extra_(std::move(extra)) {}

@@ -13,10 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/net.hpp"
+
 namespace allo::sfu::test {
 
-uint16_t free_udp_port();
-uint16_t free_tcp_port();
+using allo::testing::free_tcp_port;
+using allo::testing::free_udp_port;
 
 class SfuProcess {
  public:
