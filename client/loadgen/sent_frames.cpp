@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "allo/voice_opus_codec.hpp"
+#include "allo/voice_opus_decoder.hpp"
+#include "allo/voice_opus_encoder.hpp"
 #include "speech_signal.hpp"
 
 namespace allo::loadgen {

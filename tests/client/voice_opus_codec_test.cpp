@@ -1,6 +1,7 @@
 // VoiceOpusEncoder/VoiceOpusDecoder: a real 48 kHz sine survives the round
 // trip; wrong frame sizes and garbage are errors, not crashes.
-#include "allo/voice_opus_codec.hpp"
+#include "allo/voice_opus_decoder.hpp"
+#include "allo/voice_opus_encoder.hpp"
 
 #include <gtest/gtest.h>
 

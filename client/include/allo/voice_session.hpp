@@ -26,7 +26,8 @@
 
 #include "allo/client.hpp"
 #include "allo/voice_direct_link.hpp"
-#include "allo/voice_opus_codec.hpp"
+#include "allo/voice_opus_decoder.hpp"
+#include "allo/voice_opus_encoder.hpp"
 #include "allo/voice_place_replies.hpp"
 #include "proto/error.hpp"
 
