@@ -10,6 +10,18 @@
 #include "proto/limits.hpp"
 
 namespace allo::place {
+namespace {
+
+// Unreliable packets larger than the MTU would otherwise go out as *reliable*
+// fragments: a full state set (~100 KB for 500 entities) sent every tick to
+// clients that have not acked yet would then pile up in ENet's reliable
+// queues. As unreliable fragments, a lost fragment drops the whole message and
+// the client simply gets the next one.
+enet_uint32 packet_flags(bool reliable) {
+  return reliable ? ENET_PACKET_FLAG_RELIABLE : ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT;
+}
+
+}  // namespace
 
 PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : config_(config) {
   ENetAddress address{};
@@ -118,7 +130,7 @@ void PlaceServer::send(AgentId to, uint8_t channel, std::string bytes, bool reli
   auto it = peers_.find(to);
   if (it == peers_.end()) return;
   ENetPacket* packet =
-      enet_packet_create(bytes.data(), bytes.size(), reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+      enet_packet_create(bytes.data(), bytes.size(), packet_flags(reliable));
   if (!packet) return;
   if (enet_peer_send(it->second, channel, packet) != 0) enet_packet_destroy(packet);
 }
@@ -128,7 +140,7 @@ void PlaceServer::send_shared(std::span<const AgentId> to, uint8_t channel,
   // One ENet packet for every receiver: ENet reference-counts it and frees it
   // after the last peer is done with it.
   ENetPacket* packet =
-      enet_packet_create(bytes->data(), bytes->size(), reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+      enet_packet_create(bytes->data(), bytes->size(), packet_flags(reliable));
   if (!packet) return;
   for (AgentId id : to) {
     auto it = peers_.find(id);
