@@ -46,22 +46,6 @@ const char* kRealHarryRule = R"(["interaction","request",_,"place",_,
  ["announce","version",_,"identity",Identity,"spawn_avatar",_]]
 where Identity["display_name"] == "harry")";
 
-json call(client::Client& c, const std::vector<client::Client*>& others, const std::string& to,
-          const json& body) {
-  json reply;
-  bool done = false;
-  auto sent = c.request(to, body, [&](const json& r) {
-    reply = r;
-    done = true;
-  });
-  EXPECT_TRUE(sent);
-  EXPECT_TRUE(wait_until([&] { return done; }, 5.0,
-                         [&] {
-                           c.poll(5);
-                           poll_all(others, 0);
-                         }));
-  return reply;
-}
 
 // A raw app: announces over ENet, then publishes.
 class RawApp {

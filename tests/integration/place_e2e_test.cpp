@@ -14,23 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// Waits for a request's response body.
-json call(client::Client& c, const std::vector<client::Client*>& others, const std::string& to,
-          const json& body) {
-  json reply;
-  bool done = false;
-  auto sent = c.request(to, body, [&](const json& r) {
-    reply = r;
-    done = true;
-  });
-  EXPECT_TRUE(sent);
-  EXPECT_TRUE(wait_until([&] { return done; }, 5.0,
-                         [&] {
-                           c.poll(5);
-                           poll_all(others, 0);
-                         }));
-  return reply;
-}
 
 bool has_entity(const client::Client& c, const std::string& id) {
   const json& doc = c.state().document();

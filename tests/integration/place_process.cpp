@@ -88,6 +88,23 @@ std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::strin
   return c;
 }
 
+nlohmann::json call(client::Client& c, const std::vector<client::Client*>& others,
+                    const std::string& to, const nlohmann::json& body) {
+  nlohmann::json reply;
+  bool done = false;
+  auto sent = c.request(to, body, [&](const nlohmann::json& r) {
+    reply = r;
+    done = true;
+  });
+  EXPECT_TRUE(sent);
+  EXPECT_TRUE(wait_until([&] { return done; }, 5.0,
+                         [&] {
+                           c.poll(5);
+                           poll_all(others, 0);
+                         }));
+  return reply;
+}
+
 void poll_all(const std::vector<client::Client*>& clients, int timeout_ms) {
   for (auto* c : clients) c->poll(timeout_ms);
 }

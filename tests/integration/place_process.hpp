@@ -61,6 +61,11 @@ std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::strin
                                      client::ClientOptions options = {},
                                      const nlohmann::json& identity = nlohmann::json::object());
 
+// Sends a request from `c` and waits (5 s) for its response body, polling
+// `others` meanwhile so their connections stay serviced.
+nlohmann::json call(client::Client& c, const std::vector<client::Client*>& others,
+                    const std::string& to, const nlohmann::json& body);
+
 // Polls every client a little (so all of them keep their connections serviced).
 void poll_all(const std::vector<client::Client*>& clients, int timeout_ms = 5);
 
