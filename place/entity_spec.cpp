@@ -28,6 +28,18 @@ proto::Result<void> validate_components(const json& components) {
   return {};
 }
 
+void strip_null_members(json& value) {
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end();) {
+    if (it.value().is_null()) {
+      it = value.erase(it);
+    } else {
+      strip_null_members(it.value());
+      ++it;
+    }
+  }
+}
+
 proto::Result<EntitySpec> parse_entity_spec(const json& spec) {
   if (!spec.is_object()) return proto::fail("invalid_spec", "an entity spec must be an object");
   EntitySpec out;
@@ -39,6 +51,7 @@ proto::Result<EntitySpec> parse_entity_spec(const json& spec) {
     if (!c->is_object()) return proto::fail("invalid_spec", "\"components\" must be an object");
     for (auto it = c->begin(); it != c->end(); ++it) out.components[it.key()] = it.value();
   }
+  strip_null_members(out.components);
   if (auto v = validate_components(out.components); !v) return std::unexpected(v.error());
   if (auto ch = spec.find("children"); ch != spec.end() && !ch->is_null()) {
     if (!ch->is_array()) return proto::fail("invalid_spec", "\"children\" must be a list");

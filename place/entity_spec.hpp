@@ -25,6 +25,12 @@ proto::Result<EntitySpec> parse_entity_spec(const nlohmann::json& spec);
 // Same error codes as above.
 proto::Result<void> validate_components(const nlohmann::json& components);
 
+// Removes null members from objects, recursively through objects (arrays are
+// values in RFC 7386 and keep their elements). State goes to clients as merge
+// patches, where a null member means "delete": stored nulls would make
+// clients that got a merge differ from clients that got a set.
+void strip_null_members(nlohmann::json& value);
+
 // Number of entities a spec creates (itself and all descendants).
 size_t entity_count(const EntitySpec& spec);
 

@@ -91,7 +91,10 @@ void Place::handle_announce(Agent& agent, const proto::Interaction& request) {
   for (const auto& [aid, ag] : agents_) announced += ag.announced ? 1 : 0;
   metrics_.agents_announced.Set(static_cast<double>(announced));
   metrics_.interaction("request", "announce", "ok");
-  std::string name = agent.identity.value("display_name", std::string());
+  auto display_name = agent.identity.find("display_name");
+  std::string name = display_name != agent.identity.end() && display_name->is_string()
+                         ? display_name->get<std::string>()
+                         : std::string();
   log::info("agent {} announced as '{}' with avatar {}", agent.id, name, agent.avatar);
   reply(agent, request, json::array({"announce", agent.avatar, options_.name}));
   for (auto* o : observers_) o->on_agent_announced(agent);
@@ -195,6 +198,7 @@ void Place::handle_change(Agent& agent, const proto::Interaction& request) {
   }
   if (auto v = validate_components(add); !v)
     return reply_error(agent, request, v.error().code, v.error().detail);
+  strip_null_members(add);
   const auto* rec = world_.find(id);
   if (!rec)
     return reply_error(agent, request, "no_such_entity", "entity " + id + " does not exist");

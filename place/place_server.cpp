@@ -102,7 +102,16 @@ void PlaceServer::handle_event(const ENetEvent& event) {
     }
     case ENET_EVENT_TYPE_RECEIVE: {
       auto id = static_cast<AgentId>(reinterpret_cast<uintptr_t>(event.peer->data));
-      place_->on_packet(id, event.channelID, {event.packet->data, event.packet->dataLength}, now);
+      // Handlers never throw by design; should one still do so, it costs
+      // that one client its connection, not every client the place.
+      try {
+        place_->on_packet(id, event.channelID, {event.packet->data, event.packet->dataLength}, now);
+      } catch (const std::exception& e) {
+        log::error("agent {}: internal error handling a packet on channel {}: {}; disconnecting it",
+                   id, event.channelID, e.what());
+        place_->metrics().rejected("internal_error");
+        disconnect(id);
+      }
       enet_packet_destroy(event.packet);
       break;
     }
@@ -118,7 +127,12 @@ void PlaceServer::handle_event(const ENetEvent& event) {
 }
 
 void PlaceServer::simulate_and_send(double now) {
-  place_->tick(now);
+  try {
+    place_->tick(now);
+  } catch (const std::exception& e) {
+    log::error("internal error in the tick: {}", e.what());
+    place_->metrics().rejected("internal_error");
+  }
 }
 
 void PlaceServer::flush() {
@@ -129,8 +143,7 @@ void PlaceServer::flush() {
 void PlaceServer::send(AgentId to, uint8_t channel, std::string bytes, bool reliable) {
   auto it = peers_.find(to);
   if (it == peers_.end()) return;
-  ENetPacket* packet =
-      enet_packet_create(bytes.data(), bytes.size(), packet_flags(reliable));
+  ENetPacket* packet = enet_packet_create(bytes.data(), bytes.size(), packet_flags(reliable));
   if (!packet) return;
   if (enet_peer_send(it->second, channel, packet) != 0) enet_packet_destroy(packet);
 }
@@ -139,8 +152,7 @@ void PlaceServer::send_shared(std::span<const AgentId> to, uint8_t channel,
                               const std::shared_ptr<const std::string>& bytes, bool reliable) {
   // One ENet packet for every receiver: ENet reference-counts it and frees it
   // after the last peer is done with it.
-  ENetPacket* packet =
-      enet_packet_create(bytes->data(), bytes->size(), packet_flags(reliable));
+  ENetPacket* packet = enet_packet_create(bytes->data(), bytes->size(), packet_flags(reliable));
   if (!packet) return;
   for (AgentId id : to) {
     auto it = peers_.find(id);

@@ -1,9 +1,11 @@
 #include "place/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <glm/glm.hpp>
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtc/type_ptr.hpp>
+#include <set>
 #define GLM_ENABLE_EXPERIMENTAL
 #include <glm/gtx/euler_angles.hpp>
 
@@ -93,6 +95,11 @@ proto::Matrix world_transform(const World& world, const std::string& id) {
 void set_transform(World& world, const std::string& id, const proto::Matrix& m) {
   const auto* rec = world.find(id);
   if (!rec) return;
+  // A degenerate matrix (e.g. inverting a zero scale) must never reach
+  // clients: NaN/inf serialize as null and break every mirror.
+  for (double v : m) {
+    if (!std::isfinite(v)) return;
+  }
   const json& comps = rec->value->components();
   if (transform_of(comps) == m && comps.contains("transform")) return;
   json next = comps;
@@ -114,7 +121,10 @@ void Simulation::move_avatar(World& world, const AgentIntent& a, double dt) {
   const auto* rec = world.find(a.avatar);
   if (!rec) return;
   const proto::Intent& in = *a.intent;
-  bool moving = in.xmovement != 0 || in.zmovement != 0;
+  // Stick input is a fraction of full speed.
+  const double xmovement = std::clamp(in.xmovement, -1.0, 1.0);
+  const double zmovement = std::clamp(in.zmovement, -1.0, 1.0);
+  bool moving = xmovement != 0 || zmovement != 0;
   bool turned = a.last_yaw && (std::isnan(*a.last_yaw) ? in.yaw != 0 : *a.last_yaw != in.yaw);
   if (!moving && !turned) return;
   if (a.last_yaw) *a.last_yaw = in.yaw;
@@ -122,7 +132,7 @@ void Simulation::move_avatar(World& world, const AgentIntent& a, double dt) {
   glm::dmat4 rotation = glm::rotate(glm::dmat4(1.0), in.yaw, glm::dvec3(0, -1, 0));
   double distance = kAvatarSpeed * dt;
   glm::dvec3 step =
-      glm::dvec3(rotation * glm::dvec4(in.xmovement * distance, 0, in.zmovement * distance, 0));
+      glm::dvec3(rotation * glm::dvec4(xmovement * distance, 0, zmovement * distance, 0));
   glm::dvec3 position = glm::dvec3(old[3]) + step;
   glm::dmat4 next = glm::translate(glm::dmat4(1.0), position) * rotation;
   set_transform(world, a.avatar, from_glm(next));
@@ -156,6 +166,7 @@ void Simulation::actuate_poses(World& world, const std::map<AgentId, AgentIntent
 }
 
 void Simulation::apply_grabs(World& world, const AgentIntent& a) {
+  std::set<std::string> moved;  // one grab per target per tick
   for (const auto& [name, pose] : a.intent->poses) {
     if (!pose.grab || !pose.matrix) continue;
     const auto* grabbed = world.find(pose.grab->entity);
@@ -165,7 +176,9 @@ void Simulation::apply_grabs(World& world, const AgentIntent& a) {
     if (grabbable == comps.end() || !grabbable->is_object()) continue;
     std::string target = actuated_entity(world, pose.grab->entity, *grabbable);
     const auto* trec = target.empty() ? nullptr : world.find(target);
-    if (!trec) continue;
+    // A grabbable may only move what its own owner owns: a handle spawned
+    // under someone else's entity must not let its owner drag that entity.
+    if (!trec || trec->owner != grabbed->owner || !moved.insert(target).second) continue;
     // The hand in world space: the pose is relative to the avatar.
     glm::dmat4 avatar_world =
         a.avatar.empty() ? glm::dmat4(1.0) : to_glm(world_transform(world, a.avatar));

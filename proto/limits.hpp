@@ -23,6 +23,8 @@ inline constexpr size_t kMaxPacketBytes = 1024 * 1024;
 // Largest incoming intent or clock packet (they are small by nature).
 inline constexpr size_t kMaxIntentBytes = 64 * 1024;
 inline constexpr size_t kMaxClockBytes = 1024;
+// Poses (head, hands, ...) one intent may carry.
+inline constexpr size_t kMaxPosesPerIntent = 32;
 // Deepest nesting of arrays/objects in any incoming JSON document.
 inline constexpr int kMaxJsonDepth = 32;
 // Entities one agent may own at once (avatar and children included).

@@ -203,3 +203,40 @@ TEST_F(PlaceCommands, UnknownCommandGetsAnError) {
 
 }  // namespace
 }  // namespace allo::place::testing
+
+namespace allo::place::testing {
+namespace {
+
+// Regression: a non-string display_name used to throw out of the event loop.
+TEST_F(PlaceCommands, AnnounceWithANonStringDisplayNameIsServed) {
+  place.on_connect(1, now);
+  send(1, request(1, "", "place", "r1",
+                  {"announce",
+                   "version",
+                   2,
+                   "identity",
+                   {{"display_name", 5}},
+                   "spawn_avatar",
+                   json::object()}));
+  EXPECT_EQ(body(1)[0], "announce");
+  EXPECT_TRUE(place.agent(1)->announced);
+}
+
+TEST_F(PlaceCommands, NullMembersInComponentsAreNotStored) {
+  std::string avatar = join(1);
+  send(1, request(1, avatar, "place", "s1",
+                  {"spawn_entity", {{"text", {{"string", "x"}, {"wrap", nullptr}}}}}));
+  std::string id = body(1)[1];
+  EXPECT_EQ(place.world().find(id)->value->components()["text"], json({{"string", "x"}}));
+  send(1, request(1, avatar, "place", "c1",
+                  {"change_components",
+                   id,
+                   "add_or_change",
+                   {{"text", {{"string", "y"}, {"height", nullptr}}}},
+                   "remove",
+                   json::array()}));
+  EXPECT_EQ(place.world().find(id)->value->components()["text"], json({{"string", "y"}}));
+}
+
+}  // namespace
+}  // namespace allo::place::testing

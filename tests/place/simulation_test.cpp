@@ -127,3 +127,43 @@ TEST_F(SimFixture, GrabOfNonGrabbableDoesNothing) {
 
 }  // namespace
 }  // namespace allo::place
+
+namespace allo::place {
+namespace {
+
+// Regression: a handle spawned under someone else's entity let its owner drag that entity.
+TEST_F(SimFixture, GrabDoesNotMoveAnAncestorOwnedBySomeoneElse) {
+  world.put("avatar", 1, with_transform(proto::kIdentityMatrix));
+  world.put("victim", 2, with_transform(translation(5, 0, 5)));
+  world.put("handle", 1,
+            with_transform(translation(1, 0, 0), json{{"relationships", {{"parent", "victim"}}},
+                                                      {"grabbable", {{"actuate_on", "$parent"}}}}));
+  intent.poses["hand/right"].matrix = translation(50, 0, 0);
+  intent.poses["hand/right"].grab = proto::Grab{"handle", proto::kIdentityMatrix};
+  sim.step(world, agents(), 0.05);
+  EXPECT_EQ(transform("victim"), translation(5, 0, 5));
+}
+
+TEST_F(SimFixture, DegenerateMatricesNeverReachTheWorld) {
+  world.put("avatar", 1, with_transform(proto::kIdentityMatrix));
+  Matrix zero{};
+  world.put("box", 1, with_transform(zero, json{{"grabbable", json::object()}}));
+  world.put("knob", 1,
+            with_transform(zero, json{{"relationships", {{"parent", "box"}}},
+                                      {"grabbable", {{"actuate_on", "$parent"}}}}));
+  intent.poses["hand/right"].matrix = translation(1, 1, 1);
+  intent.poses["hand/right"].grab =
+      proto::Grab{"knob", proto::kIdentityMatrix};  // inverse of a zero matrix
+  sim.step(world, agents(), 0.05);
+  for (double v : transform("box")) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST_F(SimFixture, StickInputIsClampedToFullSpeed) {
+  world.put("avatar", 1, with_transform(proto::kIdentityMatrix));
+  intent.zmovement = 1e300;
+  sim.step(world, agents(), 1.0);
+  EXPECT_NEAR(transform("avatar")[14], 1.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace allo::place

@@ -1,4 +1,5 @@
 #include "proto/intent.hpp"
+#include "proto/limits.hpp"
 
 #include <gtest/gtest.h>
 
@@ -163,6 +164,23 @@ TEST(Intent, MatrixHelpers) {
   EXPECT_EQ(matrix_to_json(kIdentityMatrix).size(), 16u);
   EXPECT_FALSE(parse_matrix(json::object()));
   EXPECT_FALSE(parse_matrix(json(std::vector<double>(15, 1.0))));
+}
+
+}  // namespace
+}  // namespace allo::proto
+
+namespace allo::proto {
+namespace {
+
+TEST(Intent, TooManyPosesAreRefused) {
+  json poses = json::object();
+  for (size_t i = 0; i <= limits::kMaxPosesPerIntent; ++i)
+    poses["p" + std::to_string(i)] = json::object();
+  auto r = parse_intent({{"cmd", "intent"}, {"intent", {{"poses", poses}}}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "malformed_intent");
+  poses.erase("p0");
+  EXPECT_TRUE(parse_intent({{"cmd", "intent"}, {"intent", {{"poses", poses}}}}));
 }
 
 }  // namespace
