@@ -28,6 +28,17 @@ proto::Result<void> validate_components(const json& components) {
   return {};
 }
 
+proto::Result<void> check_client_components(const json& components) {
+  for (const char* name : {"live_media"}) {
+    if (components.is_object() && components.contains(name)) {
+      return proto::fail(
+          "reserved_component",
+          std::string("\"") + name + "\" is managed by the place (use allocate_track)");
+    }
+  }
+  return {};
+}
+
 void strip_null_members(json& value) {
   if (!value.is_object()) return;
   for (auto it = value.begin(); it != value.end();) {
@@ -52,6 +63,7 @@ proto::Result<EntitySpec> parse_entity_spec(const json& spec) {
     for (auto it = c->begin(); it != c->end(); ++it) out.components[it.key()] = it.value();
   }
   strip_null_members(out.components);
+  if (auto r = check_client_components(out.components); !r) return std::unexpected(r.error());
   if (auto v = validate_components(out.components); !v) return std::unexpected(v.error());
   if (auto ch = spec.find("children"); ch != spec.end() && !ch->is_null()) {
     if (!ch->is_array()) return proto::fail("invalid_spec", "\"children\" must be a list");

@@ -17,6 +17,7 @@ struct EntitySpec {
 };
 
 // Error codes: "invalid_spec" (not an object, children not a list of objects),
+// "reserved_component" (see check_client_components),
 // "invalid_component" (a component value that is not an object),
 // "component_too_large", "too_many_components".
 proto::Result<EntitySpec> parse_entity_spec(const nlohmann::json& spec);
@@ -24,6 +25,10 @@ proto::Result<EntitySpec> parse_entity_spec(const nlohmann::json& spec);
 // Checks one components object (as in change_components add_or_change).
 // Same error codes as above.
 proto::Result<void> validate_components(const nlohmann::json& components);
+
+// Components only the place may write (live_media: tracks are allocated with
+// allocate_track). Error code "reserved_component" when a client sends one.
+proto::Result<void> check_client_components(const nlohmann::json& components);
 
 // Removes null members from objects, recursively through objects (arrays are
 // values in RFC 7386 and keep their elements). State goes to clients as merge

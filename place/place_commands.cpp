@@ -198,6 +198,9 @@ void Place::handle_change(Agent& agent, const proto::Interaction& request) {
   }
   if (auto v = validate_components(add); !v)
     return reply_error(agent, request, v.error().code, v.error().detail);
+  if (auto r = check_client_components(add); !r) {
+    return reply_error(agent, request, r.error().code, r.error().detail);
+  }
   strip_null_members(add);
   const auto* rec = world_.find(id);
   if (!rec)

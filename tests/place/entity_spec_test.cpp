@@ -43,3 +43,18 @@ TEST(EntitySpec, ErrorsNameTheProblem) {
 
 }  // namespace
 }  // namespace allo::place
+
+namespace allo::place {
+namespace {
+
+TEST(EntitySpec, LiveMediaIsReservedForThePlace) {
+  auto s = parse_entity_spec({{"live_media", {{"track_id", 3}}}});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, "reserved_component");
+  EXPECT_EQ(check_client_components({{"live_media", json::object()}}).error().code,
+            "reserved_component");
+  EXPECT_TRUE(check_client_components({{"text", json::object()}}));
+}
+
+}  // namespace
+}  // namespace allo::place

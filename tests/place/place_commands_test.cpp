@@ -240,3 +240,25 @@ TEST_F(PlaceCommands, NullMembersInComponentsAreNotStored) {
 
 }  // namespace
 }  // namespace allo::place::testing
+
+namespace allo::place::testing {
+namespace {
+
+// A client may not point its entity at someone else's voice track.
+TEST_F(PlaceCommands, ClientsCannotWriteLiveMedia) {
+  std::string avatar = join(1);
+  send(1, request(1, avatar, "place", "c1",
+                  {"change_components",
+                   avatar,
+                   "add_or_change",
+                   {{"live_media", {{"track_id", 7}}}},
+                   "remove",
+                   json::array()}));
+  EXPECT_EQ(body(1)[1], "reserved_component");
+  EXPECT_FALSE(place.world().find(avatar)->value->components().contains("live_media"));
+  send(1, request(1, avatar, "place", "s1", {"spawn_entity", {{"live_media", {{"track_id", 7}}}}}));
+  EXPECT_EQ(body(1)[1], "reserved_component");
+}
+
+}  // namespace
+}  // namespace allo::place::testing
