@@ -76,6 +76,12 @@ proto::Result<EntitySpec> parse_entity_spec(const json& spec) {
   return out;
 }
 
+size_t spec_bytes(const EntitySpec& spec) {
+  size_t n = spec.components.dump().size();
+  for (const auto& c : spec.children) n += spec_bytes(c);
+  return n;
+}
+
 size_t entity_count(const EntitySpec& spec) {
   size_t n = 1;
   for (const auto& c : spec.children) n += entity_count(c);

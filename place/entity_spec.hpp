@@ -36,6 +36,10 @@ proto::Result<void> check_client_components(const nlohmann::json& components);
 // clients that got a merge differ from clients that got a set.
 void strip_null_members(nlohmann::json& value);
 
+// Serialized bytes of a spec's components, children included (an estimate
+// of what the entities will weigh, for the per-agent byte budget).
+size_t spec_bytes(const EntitySpec& spec);
+
 // Number of entities a spec creates (itself and all descendants).
 size_t entity_count(const EntitySpec& spec);
 

@@ -97,6 +97,8 @@ class Place {
   const World& world() const { return world_; }
   const Agent* agent(AgentId id) const;
   size_t agent_count() const { return agents_.size(); }
+  // Serialized bytes of every entity `agent` owns (O(entities owned)).
+  size_t owned_bytes(const Agent& agent) const;
   size_t pending_request_count() const { return pending_.size(); }
   const StateEncoder::TickStats& last_tick_stats() const { return encoder_.stats(); }
 

@@ -20,6 +20,11 @@ const json* announce_field(const json& body, std::string_view key) {
   return nullptr;
 }
 
+std::string budget_detail() {
+  return "an agent's entities may weigh at most " + std::to_string(limits::kMaxBytesPerAgent) +
+         " bytes together";
+}
+
 }  // namespace
 
 void Place::register_builtin_commands() {
@@ -84,6 +89,9 @@ void Place::handle_announce(Agent& agent, const proto::Interaction& request) {
     return reply_error(agent, request, "too_many_entities",
                        "avatar spec creates too many entities");
   }
+  if (spec_bytes(*spec) > limits::kMaxBytesPerAgent) {
+    return reply_error(agent, request, "agent_budget_exceeded", budget_detail());
+  }
   agent.identity = identity && identity->is_object() ? *identity : json::object();
   agent.avatar = spawn_tree(world_, agent, *spec, "", [this] { return new_entity_id(); });
   agent.announced = true;
@@ -98,6 +106,14 @@ void Place::handle_announce(Agent& agent, const proto::Interaction& request) {
   log::info("agent {} announced as '{}' with avatar {}", agent.id, name, agent.avatar);
   reply(agent, request, json::array({"announce", agent.avatar, options_.name}));
   for (auto* o : observers_) o->on_agent_announced(agent);
+}
+
+size_t Place::owned_bytes(const Agent& agent) const {
+  size_t n = 0;
+  for (const auto& id : agent.owned) {
+    if (const auto* rec = world_.find(id)) n += rec->value->keyed_dump.size();
+  }
+  return n;
 }
 
 void Place::handle_spawn(Agent& agent, const proto::Interaction& request) {
@@ -115,6 +131,9 @@ void Place::handle_spawn(Agent& agent, const proto::Interaction& request) {
     return reply_error(
         agent, request, "too_many_entities",
         "an agent may own at most " + std::to_string(limits::kMaxEntitiesPerAgent) + " entities");
+  }
+  if (owned_bytes(agent) + spec_bytes(*spec) > limits::kMaxBytesPerAgent) {
+    return reply_error(agent, request, "agent_budget_exceeded", budget_detail());
   }
   std::string id = spawn_tree(world_, agent, *spec, "", [this] { return new_entity_id(); });
   metrics_.interaction("request", "spawn_entity", "ok");
@@ -211,8 +230,19 @@ void Place::handle_change(Agent& agent, const proto::Interaction& request) {
   json next = rec->value->components();
   for (auto it = add.begin(); it != add.end(); ++it) next[it.key()] = it.value();
   for (const auto& name : remove) next.erase(name.get<std::string>());
-  if (auto v = validate_components(next); !v)
-    return reply_error(agent, request, v.error().code, v.error().detail);
+  // Every added component was checked above and the others were when they
+  // came in: only the count and the owner's byte budget are left to check.
+  if (next.size() > limits::kMaxComponentsPerEntity) {
+    return reply_error(
+        agent, request, "too_many_components",
+        "more than " + std::to_string(limits::kMaxComponentsPerEntity) + " components");
+  }
+  if (auto owner = agents_.find(rec->owner); owner != agents_.end()) {
+    size_t after = owned_bytes(owner->second) - rec->value->keyed_dump.size() + next.dump().size();
+    if (after > limits::kMaxBytesPerAgent) {
+      return reply_error(agent, request, "agent_budget_exceeded", budget_detail());
+    }
+  }
   std::string parent = parent_of(next);
   if (parent != rec->parent && !parent.empty()) {
     if (!world_.contains(parent))

@@ -29,6 +29,9 @@ inline constexpr size_t kMaxPosesPerIntent = 32;
 inline constexpr int kMaxJsonDepth = 32;
 // Entities one agent may own at once (avatar and children included).
 inline constexpr size_t kMaxEntitiesPerAgent = 2000;
+// Serialized bytes of all the entities one agent owns together (the place
+// keeps them, its history holds old versions, full sets copy them).
+inline constexpr size_t kMaxBytesPerAgent = 16 * 1024 * 1024;
 // Largest serialized component value, and most components on one entity.
 inline constexpr size_t kMaxComponentBytes = 64 * 1024;
 inline constexpr size_t kMaxComponentsPerEntity = 64;

@@ -262,3 +262,39 @@ TEST_F(PlaceCommands, ClientsCannotWriteLiveMedia) {
 
 }  // namespace
 }  // namespace allo::place::testing
+
+namespace allo::place::testing {
+namespace {
+
+TEST_F(PlaceCommands, AgentByteBudgetIsEnforcedOnSpawnAndChange) {
+  std::string avatar = join(1);
+  // 60 KB components: about 280 of them fill the 16 MiB budget.
+  json big = {{"blob", {{"data", std::string(60 * 1024, 'x')}}}};
+  std::string last_id;
+  size_t spawned = 0;
+  for (int i = 0; i < 400; ++i) {
+    send(1, request(1, avatar, "place", "s" + std::to_string(i), {"spawn_entity", big}));
+    if (body(1)[0] != "spawn_entity") break;
+    last_id = body(1)[1];
+    ++spawned;
+  }
+  EXPECT_EQ(body(1)[1], "agent_budget_exceeded");
+  EXPECT_GT(spawned, 200u);
+  EXPECT_LE(place.owned_bytes(*place.agent(1)), limits::kMaxBytesPerAgent);
+  // Growing an existing entity past the budget is refused too; shrinking is fine.
+  send(1, request(1, avatar, "place", "c1",
+                  {"change_components",
+                   last_id,
+                   "add_or_change",
+                   {{"more", {{"data", std::string(60 * 1024, 'y')}}}},
+                   "remove",
+                   json::array()}));
+  EXPECT_EQ(body(1)[1], "agent_budget_exceeded");
+  send(1, request(
+              1, avatar, "place", "c2",
+              {"change_components", last_id, "add_or_change", json::object(), "remove", {"blob"}}));
+  EXPECT_EQ(body(1), json::array({"change_components", "ok"}));
+}
+
+}  // namespace
+}  // namespace allo::place::testing
