@@ -10,24 +10,16 @@
 #include <variant>
 #include <vector>
 
+#include "proto/sfu_link.hpp"
 #include "sfu/track_registry.hpp"
 
 namespace allo::sfu {
 
-struct AgentJoined {
-  std::string agent;
-};
-struct AgentLeft {
-  std::string agent;
-};
-struct TrackAdded {
-  uint32_t track = 0;
-  std::string owner_agent;
-  std::string entity;
-};
-struct TrackRemoved {
-  uint32_t track = 0;
-};
+// The place's messages are applied as they arrived on the link.
+using proto::sfu_link::AgentJoined;
+using proto::sfu_link::AgentLeft;
+using proto::sfu_link::TrackAdded;
+using proto::sfu_link::TrackRemoved;
 struct PositionsUpdated {
   std::vector<std::pair<std::string, Position>> positions;  // by agent
 };
