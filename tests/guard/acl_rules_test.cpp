@@ -1,4 +1,5 @@
 #include "guard/acl_rules.hpp"
+#include "tests/guard/docs_patterns.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,27 +7,11 @@
 
 namespace allo::guard {
 namespace {
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 using nlohmann::json;
-
-// The rule of specifications-README.md exactly as written there.
-constexpr std::string_view kHarryRule = R"("""[
-    "interaction", // match exactly on provided value for first field
-    "request",
-    SourceEntity,  // bare words become variables
-    "place",
-    _,             // underscore means unused variable = ignored value
-    [
-      "announce",
-      ["identity", Identity],
-      _
-    ]
-  ] where Identity["name"] == "harry" """)";
-
-// The same intent for the announce body deployed clients really send.
-constexpr std::string_view kRealHarryRule =
-    R"(["interaction","request",_,"place",_,["announce","version",_,"identity",Identity,
-        "spawn_avatar",_]] where Identity["display_name"] == "harry")";
 
 json docs_announce(std::string_view name) {
   json j = json::parse(R"(["interaction","request","e1","place","1",
@@ -45,7 +30,7 @@ json real_announce(std::string_view name) {
 
 TEST(AclRules, DocsHarryRuleDeniesTheDocsAnnounceShape) {
   AclRules acl;
-  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kHarryRule));
+  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kDocsHarryRule));
   AclDecision d = acl.evaluate(docs_announce("harry"), nullptr);
   EXPECT_EQ(d.action, AclAction::kDeny);
   EXPECT_EQ(d.rule, 0u);
@@ -56,7 +41,7 @@ TEST(AclRules, DocsHarryRuleDeniesTheDocsAnnounceShape) {
 
 TEST(AclRules, DocsHarryRuleLetsTheRealAnnounceShapeThroughButTheRealRuleDenies) {
   AclRules acl;
-  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kHarryRule));
+  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kDocsHarryRule));
   EXPECT_EQ(acl.evaluate(real_announce("harry"), nullptr).action, AclAction::kAllow);
   ASSERT_TRUE(acl.insert(1, AclAction::kDeny, kRealHarryRule));
   AclDecision d = acl.evaluate(real_announce("harry"), nullptr);
@@ -115,12 +100,12 @@ TEST(AclRules, RefusesRulesPastTheLimit) {
 
 TEST(AclRules, JsonRoundTripKeepsOrderActionsSourcesAndDefault) {
   AclRules acl(AclAction::kDeny);
-  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kHarryRule));
+  ASSERT_TRUE(acl.insert(0, AclAction::kDeny, kDocsHarryRule));
   ASSERT_TRUE(acl.insert(1, AclAction::kAllow, R"(["interaction", _, _, _, _, _])"));
   json doc = acl.to_json();
   EXPECT_EQ(doc["default"], "deny");
   EXPECT_EQ(doc["rules"][0][0], "deny");
-  EXPECT_EQ(doc["rules"][0][1], kHarryRule);
+  EXPECT_EQ(doc["rules"][0][1], kDocsHarryRule);
   auto back = AclRules::from_json(json::parse(doc.dump()));
   ASSERT_TRUE(back) << back.error().detail;
   EXPECT_EQ(back->to_json(), doc);
@@ -129,7 +114,7 @@ TEST(AclRules, JsonRoundTripKeepsOrderActionsSourcesAndDefault) {
 }
 
 TEST(AclRules, FromJsonAcceptsTheDocsRuleListShape) {
-  json docs_rules = json::array({json::array({"deny", kHarryRule})});
+  json docs_rules = json::array({json::array({"deny", kDocsHarryRule})});
   auto acl = AclRules::from_json(docs_rules);
   ASSERT_TRUE(acl) << acl.error().detail;
   EXPECT_EQ(acl->default_action(), AclAction::kAllow);

@@ -1,12 +1,16 @@
 // Pattern::matches(): templates, variables, guards, the docs' examples and
 // bounded, allocation-free evaluation against hostile values.
 #include <gtest/gtest.h>
+#include "tests/guard/docs_patterns.hpp"
 
 #include "allocation_counter.hpp"
 #include "guard/pattern.hpp"
 
 namespace allo::guard {
 namespace {
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 using nlohmann::json;
 
@@ -111,22 +115,8 @@ TEST(PatternMatcher, MissingKeysAndBadIndexesAreUndefinedAndCompareFalse) {
   EXPECT_TRUE(compile(R"([M, L] where L[1] == 20 and M["a"] == 1)").matches(v, nullptr));
 }
 
-// The ACL rule of specifications-README.md, written exactly as there.
-constexpr std::string_view kHarryRule = R"("""[
-    "interaction", // match exactly on provided value for first field
-    "request",
-    SourceEntity,  // bare words become variables
-    "place",
-    _,             // underscore means unused variable = ignored value
-    [
-      "announce",
-      ["identity", Identity],
-      _
-    ]
-  ] where Identity["name"] == "harry" """)";
-
 TEST(PatternMatcher, DocsHarryRuleMatchesTheDocsAnnounceShape) {
-  Pattern p = compile(kHarryRule);
+  Pattern p = compile(kDocsHarryRule);
   EXPECT_TRUE(p.matches(json::parse(R"(["interaction","request","e1","place","1",
                      ["announce",["identity",{"name":"harry"}],{}]])"),
                         nullptr));
@@ -142,7 +132,7 @@ TEST(PatternMatcher, DocsHarryRuleDoesNotMatchTheRealAnnounceShape) {
   json real = json::parse(R"(["interaction","request","e1","place","1",
       ["announce","version",2,"identity",{"name":"harry","display_name":"harry"},
        "spawn_avatar",{}]])");
-  EXPECT_FALSE(compile(kHarryRule).matches(real, nullptr));
+  EXPECT_FALSE(compile(kDocsHarryRule).matches(real, nullptr));
   Pattern real_rule = compile(
       R"(["interaction","request",_,"place",_,["announce","version",_,"identity",Identity,
           "spawn_avatar",_]] where Identity["display_name"] == "harry")");

@@ -1,6 +1,7 @@
 // Pattern::compile(): what it accepts, the errors it names (with positions)
 // and the compile-time limits.
 #include <gtest/gtest.h>
+#include "tests/guard/docs_patterns.hpp"
 
 #include <string>
 
@@ -9,21 +10,9 @@
 
 namespace allo::guard {
 namespace {
-
-// The ACL example of specifications-README.md, exactly as written there
-// (between the """ quotes, which compile() also accepts around it).
-constexpr std::string_view kHarryRule = R"("""[
-    "interaction", // match exactly on provided value for first field
-    "request",
-    SourceEntity,  // bare words become variables
-    "place",
-    _,             // underscore means unused variable = ignored value
-    [
-      "announce",
-      ["identity", Identity],
-      _
-    ]
-  ] where Identity["name"] == "harry" """)";
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 std::string error_of(std::string_view source) {
   auto p = Pattern::compile(source);
@@ -32,12 +21,12 @@ std::string error_of(std::string_view source) {
 }
 
 TEST(PatternParser, CompilesTheDocsHarryRuleWithQuotesAndComments) {
-  auto p = Pattern::compile(kHarryRule);
+  auto p = Pattern::compile(kDocsHarryRule);
   ASSERT_TRUE(p.has_value()) << p.error().detail;
   EXPECT_EQ(p->variable_count(), 2u);
   ASSERT_NE(p->first_literal(), nullptr);
   EXPECT_EQ(*p->first_literal(), "interaction");
-  EXPECT_EQ(p->source(), kHarryRule);
+  EXPECT_EQ(p->source(), kDocsHarryRule);
 }
 
 TEST(PatternParser, CompilesTheDocsSubscriptionExample) {

@@ -3,6 +3,7 @@
 // Two daemon starts share one --acl-file to show the rules survive a restart.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include "tests/guard/docs_patterns.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,38 +15,14 @@
 
 namespace allo::testing {
 namespace {
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kOwnerKey = "e2e-owner-key-0123456789";
-
-// The docs' subscription example (specifications-interactions.md), exactly as written.
-const char* kDocsNewTweet = R"("""[
-        "new_tweet",
-        TweetSender,
-        TweetBody
-      ] where TweetSender == "nevyn" """)";
-
-// The docs' ACL example (specifications-README.md), exactly as written.
-const char* kDocsHarryRule = R"("""[
-    "interaction", // match exactly on provided value for first field
-    "request",
-    SourceEntity,  // bare words become variables
-    "place",
-    _,             // underscore means unused variable = ignored value
-    [
-      "announce",
-      ["identity", Identity],
-      _
-    ]
-  ] where Identity["name"] == "harry" """)";
-
-// The same rule for the announce deployed clients send (docs/GUARD_LANGUAGE.md).
-const char* kRealHarryRule = R"(["interaction","request",_,"place",_,
- ["announce","version",_,"identity",Identity,"spawn_avatar",_]]
-where Identity["display_name"] == "harry")";
-
 
 // A raw app: announces over ENet, then publishes.
 class RawApp {

@@ -2,6 +2,7 @@
 // changes by the owner / admin and refusals for others, loosening the
 // ownership rule, counting, and hostile patterns staying bounded.
 #include "place/acl_gate.hpp"
+#include "tests/guard/docs_patterns.hpp"
 
 #include <chrono>
 
@@ -10,6 +11,9 @@
 
 namespace allo::place::testing {
 namespace {
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 constexpr const char* kOwnerKey = "owner-key-0123456789abcdef";
 constexpr const char* kAdminToken = "admin-token-0123456789abcdef";
@@ -169,20 +173,6 @@ TEST_F(Acl, OwnerCanLoosenTheOwnershipRule) {
       call(1, o, {"change_components", "place", "add_or_change", {{"text", {{"string", "x"}}}}})[1],
       "not_owner");
 }
-
-// The docs' rule, exactly as written (a three-element announce body).
-const char* kDocsHarryRule = R"("""[
-    "interaction", // match exactly on provided value for first field
-    "request",
-    SourceEntity,  // bare words become variables
-    "place",
-    _,             // underscore means unused variable = ignored value
-    [
-      "announce",
-      ["identity", Identity],
-      _
-    ]
-  ] where Identity["name"] == "harry" """)";
 
 TEST_F(Acl, HarryRulesRefuseHarrysAnnounce) {
   std::string o = join_owner(1);

@@ -1,11 +1,15 @@
 // Pub/sub through the place: subscribe / publish / unsubscribe across agents,
 // the docs' new_tweet pattern, errors, and subscriptions dying with their agent.
 #include "place/place_subscriptions.hpp"
+#include "tests/guard/docs_patterns.hpp"
 
 #include "place_fixture.hpp"
 
 namespace allo::place::testing {
 namespace {
+using allo::testing::kDocsHarryRule;
+using allo::testing::kDocsNewTweet;
+using allo::testing::kRealHarryRule;
 
 class Subscriptions : public PlaceFixture {
  public:
@@ -44,13 +48,6 @@ class Subscriptions : public PlaceFixture {
 
   PlaceSubscriptions subs;
 };
-
-// The docs' example (specifications-interactions.md), exactly as written there.
-const char* kDocsNewTweet = R"("""[
-        "new_tweet",
-        TweetSender,
-        TweetBody
-      ] where TweetSender == "nevyn" """)";
 
 TEST_F(Subscriptions, DocsNewTweetPatternRoutesToMatchingSubscribersOnly) {
   std::string a = join(1, "annie"), b = join(2, "bert"), c = join(3, "cid");
