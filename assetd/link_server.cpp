@@ -1,5 +1,6 @@
 #include "assetd/link_server.hpp"
 
+#include "common/enet_link.hpp"
 #include "common/log.hpp"
 
 namespace allo::assetd {
@@ -19,16 +20,46 @@ proto::Result<std::unique_ptr<LinkServer>> LinkServer::open(const Endpoint& endp
   ENetHost* host = enet_host_create(&address, kMaxLinkPeers, kLinkChannels, 0, 0);
   if (host == nullptr)
     return proto::fail("bind", "cannot bind the link on " + endpoint.to_string());
+  enet_link::tune_host(host, enet_link::is_loopback(address));
   return std::unique_ptr<LinkServer>(new LinkServer(host, listener));
 }
 
 LinkServer::~LinkServer() {
+  drop_waiting();
   if (place_ != nullptr) enet_peer_disconnect_now(place_, 0);
-  enet_host_destroy(host_);
+  enet_host_destroy(host_);  // releases what ENet held (on_packet_freed)
+}
+
+void LinkServer::on_packet_freed(ENetPacket* packet) {
+  // userData is set only while the packet is ENet's (see pump()).
+  if (auto* self = static_cast<LinkServer*>(packet->userData))
+    self->in_enet_ -= std::min(self->in_enet_, packet->dataLength);
+}
+
+void LinkServer::drop_waiting() {
+  for (ENetPacket* packet : waiting_) enet_packet_destroy(packet);
+  waiting_.clear();
+}
+
+void LinkServer::pump() {
+  while (place_ != nullptr && !waiting_.empty() && in_enet_ < kLinkBytesInEnet) {
+    ENetPacket* packet = waiting_.front();
+    waiting_.pop_front();
+    packet->userData = this;
+    if (enet_peer_send(place_, 0, packet) != 0) {
+      packet->userData = nullptr;
+      enet_packet_destroy(packet);
+      continue;
+    }
+    in_enet_ += packet->dataLength;
+  }
 }
 
 void LinkServer::poll(uint32_t timeout_ms, size_t max_events) {
   ENetEvent event;
+  // Acknowledgements free budget without an event: while messages wait,
+  // come back within a millisecond to move them into ENet.
+  if (!waiting_.empty()) timeout_ms = std::min<uint32_t>(timeout_ms, 1);
   if (enet_host_service(host_, &event, timeout_ms) <= 0) return;
   handle(event);
   for (size_t n = 1; n < max_events && enet_host_check_events(host_, &event) > 0; ++n) {
@@ -41,16 +72,20 @@ void LinkServer::handle(ENetEvent& event) {
     case ENET_EVENT_TYPE_CONNECT:
       if (place_ != nullptr) {
         log::warn("a new place connection replaces the old one");
+        drop_waiting();
         enet_peer_disconnect_now(place_, 0);
         place_ = nullptr;
         listener_.on_link_disconnected();
       }
       place_ = event.peer;
+      in_enet_ = 0;
+      enet_link::tune_peer(place_);
       log::info("place connected to the link");
       listener_.on_link_connected();
       break;
     case ENET_EVENT_TYPE_DISCONNECT:
       if (event.peer == place_) {
+        drop_waiting();
         place_ = nullptr;
         log::info("place disconnected from the link");
         listener_.on_link_disconnected();
@@ -81,14 +116,14 @@ bool LinkServer::send(std::span<const uint8_t> message) {
   ENetPacket* packet =
       enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
   if (packet == nullptr) return false;
-  if (enet_peer_send(place_, 0, packet) != 0) {
-    enet_packet_destroy(packet);
-    return false;
-  }
+  packet->freeCallback = on_packet_freed;
+  waiting_.push_back(packet);
+  pump();
   return true;
 }
 
 void LinkServer::flush() {
+  pump();
   enet_host_flush(host_);
 }
 

@@ -1,12 +1,17 @@
 // The ENet side of the place link: a host on the link address that one place
 // connects to; every packet on channel 0 is parsed as a link message and
 // handed up, bad ones are reported and dropped. A newer place connection
-// replaces an older one. Owns the ENet host. Not thread-safe: one thread.
+// replaces an older one. Outgoing messages wait in the server's own FIFO and
+// enter ENet only while less than kLinkBytesInEnet is queued or in flight
+// there: ENet walks a peer's whole outgoing list on every service, so a long
+// one (every agent's window at once) costs O(backlog) per loop iteration.
+// Owns the ENet host. Not thread-safe: one thread.
 // enet_initialize() must have been called.
 #pragma once
 
 #include <enet/enet.h>
 
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,6 +20,9 @@
 #include "proto/assetd_link.hpp"
 
 namespace allo::assetd {
+
+// Link bytes inside ENet at most (a bit more than the link's ENet window).
+inline constexpr size_t kLinkBytesInEnet = 768 * 1024;
 
 class LinkServer {
  public:
@@ -38,16 +46,23 @@ class LinkServer {
   void poll(uint32_t timeout_ms, size_t max_events);
   // Queues a reliable message to the place; false when none is connected.
   bool send(std::span<const uint8_t> message);
+  // Moves queued messages into ENet (within the budget) and sends them.
   void flush();
   bool connected() const { return place_ != nullptr; }
+  size_t waiting_messages() const { return waiting_.size(); }
 
  private:
   LinkServer(ENetHost* host, Listener& listener) : host_(host), listener_(listener) {}
   void handle(ENetEvent& event);
+  void pump();
+  void drop_waiting();
+  static void on_packet_freed(ENetPacket* packet);
 
   ENetHost* host_;
   Listener& listener_;
   ENetPeer* place_ = nullptr;
+  std::deque<ENetPacket*> waiting_;  // not yet handed to ENet
+  size_t in_enet_ = 0;               // bytes handed to ENet and not yet released
 };
 
 }  // namespace allo::assetd

@@ -2,41 +2,30 @@
 
 #include <stdexcept>
 
+#include "common/enet_link.hpp"
 #include "common/log.hpp"
 #include "proto/assetd_link.hpp"
 #include "proto/limits.hpp"
 
 namespace allo::place {
-namespace {
-
-// Rides in ENetPacket::userData of a frame forwarded to an agent.
-struct PacketTag {
-  std::shared_ptr<AssetLink::CreditQueue> queue;
-  AgentId agent;
-  uint64_t session;
-};
-
-// ENet calls this from inside enet_* calls on the loop thread (when the packet
-// is acknowledged, dropped with its peer, or refused): only queue the credit.
-void on_packet_released(ENetPacket* packet) {
-  auto* tag = static_cast<PacketTag*>(packet->userData);
-  if (!tag) return;
-  if (tag->session == tag->queue->session)
-    tag->queue->credits.emplace_back(tag->agent, static_cast<uint32_t>(packet->dataLength));
-  packet->userData = nullptr;
-  delete tag;
-}
-
-}  // namespace
 
 AssetLink::AssetLink(PlaceServer& server, Endpoint assetd, prometheus::Registry& registry)
-    : server_(server), assetd_(std::move(assetd)), relay_(server.place(), *this, registry) {
+    : server_(server),
+      assetd_(std::move(assetd)),
+      pacer_(
+          limits::kChannelAssets, [&server](AgentId agent) { return server.peer(agent); },
+          [this](const AssetPacer::Release& r) {
+            // Credits of an earlier link session mean nothing to this assetd.
+            if (r.epoch == session_) relay_.credit(r.agent, r.bytes);
+          }),
+      relay_(server.place(), *this, registry) {
   if (enet_address_set_host(&address_, assetd_.host.c_str()) != 0)
     throw std::runtime_error("assetd: cannot resolve host " + assetd_.host);
   address_.port = assetd_.port;
   host_ = enet_host_create(nullptr, 1, 1, 0, 0);
   if (!host_) throw std::runtime_error("assetd: cannot create the link's ENet host");
   host_->maximumPacketSize = proto::kMaxAssetdLinkMessageBytes;
+  enet_link::tune_host(host_, enet_link::is_loopback(address_));
   server_.add_service(this);
   log::info("asset link to {}", assetd_.to_string());
 }
@@ -72,9 +61,7 @@ void AssetLink::service(double now) {
 }
 
 void AssetLink::flush() {
-  auto credits = std::move(credits_->credits);
-  credits_->credits.clear();
-  for (auto [agent, bytes] : credits) relay_.credit(agent, bytes);
+  pacer_.pump();  // credits for released frames, then frames into ENet
   enet_host_flush(host_);
 }
 
@@ -92,8 +79,9 @@ void AssetLink::handle(const ENetEvent& event, double now) {
   switch (event.type) {
     case ENET_EVENT_TYPE_CONNECT:
       state_ = State::kUp;
+      enet_link::tune_peer(peer_);
       enet_peer_timeout(peer_, 0, kAssetdLinkTimeoutMinMs, kAssetdLinkTimeoutMaxMs);
-      ++credits_->session;
+      pacer_.set_epoch(++session_);
       relay_.on_link_up();
       break;
     case ENET_EVENT_TYPE_RECEIVE:
@@ -113,7 +101,7 @@ void AssetLink::drop_link(double now) {
   peer_ = nullptr;
   state_ = State::kIdle;
   next_attempt_ = now + kAssetdReconnectSeconds;
-  ++credits_->session;
+  pacer_.set_epoch(++session_);
   if (was_up) relay_.on_link_down();
 }
 
@@ -125,14 +113,7 @@ void AssetLink::send_link(std::vector<uint8_t> message) {
 }
 
 void AssetLink::deliver(AgentId agent, std::span<const uint8_t> frame) {
-  ENetPeer* peer = server_.peer(agent);
-  if (!peer) return;
-  ENetPacket* packet = enet_packet_create(frame.data(), frame.size(), ENET_PACKET_FLAG_RELIABLE);
-  if (!packet) return;
-  packet->userData = new PacketTag{credits_, agent, credits_->session};
-  packet->freeCallback = on_packet_released;
-  // A refused packet is released at once: its credit still goes back.
-  if (enet_peer_send(peer, limits::kChannelAssets, packet) != 0) enet_packet_destroy(packet);
+  pacer_.enqueue(agent, frame);
 }
 
 }  // namespace allo::place

@@ -2,9 +2,9 @@
 // host with one peer to `--assetd HOST:PORT`, reconnected every
 // kAssetdReconnectSeconds while assetd is down, serviced by PlaceServer's loop
 // without ever blocking (0 timeouts; socket_fd() is polled by the loop).
-// Frames for agents go out on the agents' own ENet peers with a freeCallback;
-// when ENet releases such a packet (acknowledged, or dropped with the peer) the
-// callback queues a `delivered` credit that the next service() sends.
+// Frames for agents go out on the agents' own ENet peers through an AssetPacer
+// (short ENet queues); when ENet releases such a packet (acknowledged, or
+// dropped with the peer) the next flush() sends assetd a `delivered` credit.
 // The routing itself is AssetRelay's. Not thread-safe: the loop thread only.
 // Construction throws std::runtime_error when the ENet host cannot be created.
 #pragma once
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/address.hpp"
+#include "place/asset_pacer.hpp"
 #include "place/asset_relay.hpp"
 #include "place/place_server.hpp"
 
@@ -46,13 +47,6 @@ class AssetLink : public LoopService, private AssetRelayOutput {
 
   const AssetRelay& relay() const { return relay_; }
 
-  // Credits released by ENet, shared with the packets' freeCallback (which can
-  // run after the link is gone, while the server's host is destroyed).
-  struct CreditQueue {
-    uint64_t session = 0;  // link connections so far; stale credits are dropped
-    std::vector<std::pair<AgentId, uint32_t>> credits;
-  };
-
  private:
   enum class State { kIdle, kConnecting, kUp };
 
@@ -70,7 +64,8 @@ class AssetLink : public LoopService, private AssetRelayOutput {
   State state_ = State::kIdle;
   double next_attempt_ = 0;
   double attempt_deadline_ = 0;
-  std::shared_ptr<CreditQueue> credits_ = std::make_shared<CreditQueue>();
+  uint64_t session_ = 0;  // link connections so far; stale credits are dropped
+  AssetPacer pacer_;
   AssetRelay relay_;
 };
 

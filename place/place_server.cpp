@@ -32,6 +32,7 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
   host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0);
   if (!host_) throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
   host_->maximumPacketSize = kEnetMaximumPacketSize;
+  slots_ = std::make_unique<PeerSlots>(host_);
   double now = mono_seconds();
   PlaceOptions options{config.name, config.announce_timeout, config.request_timeout};
   place_ = std::make_unique<Place>(options, *this, metrics, now);
@@ -39,6 +40,7 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
 }
 
 PlaceServer::~PlaceServer() {
+  if (slots_) slots_->restore();
   if (host_) enet_host_destroy(host_);
 }
 
@@ -97,6 +99,7 @@ void PlaceServer::handle_event(const ENetEvent& event) {
       AgentId id = next_agent_++;
       event.peer->data = reinterpret_cast<void*>(static_cast<uintptr_t>(id));
       peers_[id] = event.peer;
+      slots_->update();
       place_->on_connect(id, now);
       break;
     }
@@ -119,6 +122,7 @@ void PlaceServer::handle_event(const ENetEvent& event) {
       auto id = static_cast<AgentId>(reinterpret_cast<uintptr_t>(event.peer->data));
       if (peers_.erase(id)) place_->on_disconnect(id);
       event.peer->data = nullptr;
+      slots_->update();
       break;
     }
     case ENET_EVENT_TYPE_NONE:

@@ -11,6 +11,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "common/enet_peer_slots.hpp"
 #include "place/outbox.hpp"
 #include "place/place.hpp"
 #include "place/place_config.hpp"
@@ -54,6 +55,7 @@ class PlaceServer : public Outbox {
 
   PlaceConfig config_;
   ENetHost* host_ = nullptr;
+  std::unique_ptr<PeerSlots> slots_;  // keeps ENet's per-service peer scan short
   std::unique_ptr<Place> place_;
   std::unordered_map<AgentId, ENetPeer*> peers_;
   AgentId next_agent_ = 1;

@@ -62,7 +62,7 @@ bool pump(std::vector<Agent*> agents, const std::function<bool()>& cond, double 
     if (mono_seconds() > deadline) return false;
     int handled = 0;
     for (auto* a : agents) handled += std::max(0, a->client->poll(0));
-    if (handled == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    if (handled == 0) std::this_thread::yield();
   }
   return true;
 }
