@@ -57,6 +57,7 @@ DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint
       mesh_(mesh),
       metrics_(metrics),
       host_(create_shared_host(listen)),
+      slots_(host_),
       fanout_(index, mesh.worker_count(),
               FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8},
               *this, stats_),
@@ -67,6 +68,7 @@ DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint
 
 DirectWorker::~DirectWorker() {
   stop();
+  slots_.restore();
   enet_host_destroy(host_);
 }
 
@@ -123,7 +125,11 @@ void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
       enet_packet_destroy(event.packet);
       break;
     }
+    case ENET_EVENT_TYPE_CONNECT:
+      slots_.update();
+      break;
     case ENET_EVENT_TYPE_DISCONNECT: {
+      slots_.update();
       auto it = agents_.find(event.peer);
       if (it == agents_.end()) break;
       fanout_.detach_direct(reinterpret_cast<uint64_t>(event.peer));

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/address.hpp"
+#include "common/enet_peer_slots.hpp"
 #include "sfu/control_event.hpp"
 #include "sfu/fanout_worker.hpp"
 #include "sfu/media_ingress.hpp"
@@ -68,6 +69,7 @@ class DirectWorker : private PacketSink {
   PacketMesh& mesh_;
   SfuMetrics& metrics_;
   ENetHost* host_ = nullptr;
+  PeerSlots slots_;  // ENet scans only the slots in use (plus a spare band)
   WorkerStats stats_;
   FanoutWorker fanout_;
   MediaIngress ingress_;
