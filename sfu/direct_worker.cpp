@@ -86,10 +86,18 @@ void DirectWorker::run() {
   constexpr double kMetricsSeconds = 0.25;
   double next_reselect = 0, next_metrics = 0;
   while (!stop_.load(std::memory_order_relaxed)) {
-    // poll: the socket, at most 1 ms (the rings are checked at least that often)
+    // wait: for the socket or a packet from another thread, at most 1 ms
+    // (ENet's timers: pings, resends), unless packets already wait
+    WorkerWake& wake = mesh_.wake(index_);
+    wake.prepare_sleep();
+    if (mesh_.depth(index_) == 0 && control_.size_approx() == 0)
+      wake.sleep(static_cast<int>(host_->socket), 1);
+    else
+      wake.cancel_sleep();
+    // poll: what the socket has
     ENetEvent event;
     int budget = 1024;
-    int got = enet_host_service(host_, &event, 1);
+    int got = enet_host_service(host_, &event, 0);
     while (got > 0 && budget-- > 0) {
       handle(event, steady_ns());
       got = enet_host_check_events(host_, &event);
@@ -227,7 +235,9 @@ void DirectWorker::send_compatible(const PacketRef& packet,
   // The place forwards one copy of the bytes to each agent; the link carries one.
   if (!link_output_.try_push(link::encode_media_to_agents(agent_views_, packet.bytes()))) {
     stats_.drop(DropReason::kQueueFull);
+    return;
   }
+  mesh_.wake(mesh_.link_source()).wake();
 }
 
 void DirectWorker::publish_metrics(double now_seconds) {

@@ -51,6 +51,7 @@ class DirectWorker : private PacketSink {
   // Link thread side. push_control returns false when the ring is full.
   bool push_control(ControlEvent&& event) { return control_.try_push(std::move(event)); }
   bool pop_link_output(std::vector<uint8_t>& message) { return link_output_.try_pop(message); }
+  size_t link_output_depth() const { return link_output_.size_approx(); }
   bool pop_report(ControlEvent& event) { return reports_.try_pop(event); }
 
  private:

@@ -49,10 +49,17 @@ void LinkServer::run(const std::atomic<bool>& stop) {
   stop_ = &stop;
   double next_report = 0;
   while (!stop.load(std::memory_order_relaxed)) {
+    // wait: for the link socket or worker output, at most 1 ms (ENet timers)
+    WorkerWake& wake = mesh_.wake(mesh_.link_source());
+    wake.prepare_sleep();
+    if (worker_output_waiting())
+      wake.cancel_sleep();
+    else
+      wake.sleep(static_cast<int>(host_->socket), 1);
     // poll + handle
     ENetEvent event;
     int budget = 1024;
-    int got = enet_host_service(host_, &event, 1);
+    int got = enet_host_service(host_, &event, 0);
     while (got > 0 && budget-- > 0) {
       handle(event, steady_ns());
       got = enet_host_check_events(host_, &event);
@@ -176,6 +183,13 @@ void LinkServer::broadcast(const ControlEvent& event) {
       std::this_thread::yield();
     }
   }
+}
+
+bool LinkServer::worker_output_waiting() const {
+  for (const DirectWorker* worker : workers_) {
+    if (worker->link_output_depth() > 0) return true;
+  }
+  return false;
 }
 
 void LinkServer::relay_worker_output() {

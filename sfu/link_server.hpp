@@ -48,6 +48,7 @@ class LinkServer {
   void broadcast(const ControlEvent& event);
   void drop_place();
   void relay_worker_output();
+  bool worker_output_waiting() const;
   void send_load_report();
 
   std::string direct_endpoint_;

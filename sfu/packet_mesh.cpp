@@ -9,6 +9,7 @@ PacketMesh::PacketMesh(size_t worker_count, size_t ring_capacity) : worker_count
   for (size_t i = 0; i < worker_count * (worker_count + 1); ++i) {
     rings_.push_back(std::make_unique<SpscRing<PacketRef>>(ring_capacity));
   }
+  for (size_t i = 0; i <= worker_count; ++i) wakes_.push_back(std::make_unique<WorkerWake>());
 }
 
 size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
@@ -16,7 +17,10 @@ size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
   for (size_t destination = 0; destination < worker_count_; ++destination) {
     if (destination == source) continue;
     PacketRef copy(packet);
-    if (!ring_for(source, destination).try_push(std::move(copy))) ++full;
+    if (!ring_for(source, destination).try_push(std::move(copy)))
+      ++full;
+    else
+      wakes_[destination]->wake();
   }
   return full;
 }

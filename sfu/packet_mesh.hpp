@@ -3,6 +3,7 @@
 // N workers (index 0..N-1, their direct-path sockets) and the link thread
 // (index N, the compatible path). A packet is pushed as one PacketRef per
 // destination: the bytes are shared, only the reference count changes.
+// Each destination has a WorkerWake: broadcast() wakes a worker that sleeps.
 //
 // Thread-safety: source s may only call broadcast(s, ...) from its own thread;
 // worker d may only call drain(d, ...) from its own thread. depth() from any thread.
@@ -14,6 +15,7 @@
 
 #include "sfu/packet_buffer.hpp"
 #include "sfu/spsc_ring.hpp"
+#include "sfu/worker_wake.hpp"
 
 namespace allo::sfu {
 
@@ -49,6 +51,11 @@ class PacketMesh {
   // Packets waiting for worker `destination`, summed over sources.
   size_t depth(size_t destination) const;
 
+  // The wake-up of worker `destination` (it sleeps on it; broadcast wakes
+  // it), or of the link thread for link_source() (workers wake it when they
+  // queue compatible-path output).
+  WorkerWake& wake(size_t destination) { return *wakes_[destination]; }
+
  private:
   SpscRing<PacketRef>& ring_for(size_t source, size_t destination) {
     return *rings_[destination * (worker_count_ + 1) + source];
@@ -59,6 +66,7 @@ class PacketMesh {
 
   size_t worker_count_;
   std::vector<std::unique_ptr<SpscRing<PacketRef>>> rings_;
+  std::vector<std::unique_ptr<WorkerWake>> wakes_;
 };
 
 }  // namespace allo::sfu

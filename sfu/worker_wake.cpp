@@ -1,0 +1,47 @@
+#include "sfu/worker_wake.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <system_error>
+
+namespace allo::sfu {
+
+WorkerWake::WorkerWake() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+WorkerWake::~WorkerWake() {
+  close(fd_);
+}
+
+void WorkerWake::prepare_sleep() {
+  sleeping_.store(true, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+void WorkerWake::sleep(int socket_fd, int timeout_ms) {
+  pollfd fds[2] = {{socket_fd, POLLIN, 0}, {fd_, POLLIN, 0}};
+  ::poll(fds, 2, timeout_ms);
+  sleeping_.store(false, std::memory_order_relaxed);
+  if (fds[1].revents & POLLIN) {
+    uint64_t count;
+    [[maybe_unused]] ssize_t n = read(fd_, &count, sizeof count);
+  }
+}
+
+void WorkerWake::wake() {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!sleeping_.load(std::memory_order_relaxed)) return;
+  // Several producers may see the flag before the worker clears it: the
+  // eventfd adds their writes up and one read clears them all.
+  sleeping_.store(false, std::memory_order_relaxed);
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(fd_, &one, sizeof one);
+  wakeups_.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace allo::sfu

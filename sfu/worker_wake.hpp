@@ -1,0 +1,47 @@
+// Wakes a fan-out worker that sleeps in poll() when another thread queued a
+// packet for it, so a packet that crosses workers waits microseconds, not
+// the rest of the worker's 1 ms poll timeout.
+//
+// One eventfd per worker plus a `sleeping` flag, so producers pay a write(2)
+// only while the worker actually sleeps. The handshake is the classic
+// store-fence-load pair on both sides:
+//   worker:   sleeping = true;  fence(seq_cst);  check its rings; poll()
+//   producer: push to a ring;   fence(seq_cst);  if (sleeping) write(eventfd)
+// At least one side sees the other's store: either the worker finds the
+// packet before it polls, or the producer sees `sleeping` and wakes it.
+//
+// Thread-safety: wake() from any thread; the rest from the worker's thread.
+#pragma once
+
+#include <atomic>
+
+namespace allo::sfu {
+
+class WorkerWake {
+ public:
+  // Throws std::system_error when no eventfd can be created.
+  WorkerWake();
+  ~WorkerWake();
+  WorkerWake(const WorkerWake&) = delete;
+  WorkerWake& operator=(const WorkerWake&) = delete;
+
+  // Worker: announce the intent to sleep; check the queues after this.
+  void prepare_sleep();
+  // Worker: waits until `socket_fd` is readable, wake() is called, or
+  // timeout_ms passes; clears `sleeping` and any pending wake-up.
+  void sleep(int socket_fd, int timeout_ms);
+  // Worker: it decided not to sleep after prepare_sleep().
+  void cancel_sleep() { sleeping_.store(false, std::memory_order_relaxed); }
+
+  // Producer: after pushing to one of the worker's queues.
+  void wake();
+
+  uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
+
+ private:
+  int fd_;
+  std::atomic<bool> sleeping_{false};
+  std::atomic<uint64_t> wakeups_{0};
+};
+
+}  // namespace allo::sfu

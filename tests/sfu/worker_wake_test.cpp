@@ -1,0 +1,85 @@
+#include "sfu/worker_wake.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "sfu/packet_mesh.hpp"
+
+namespace allo::sfu {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A pipe whose read end never becomes readable stands in for a quiet socket.
+class WorkerWakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(pipe(pipe_), 0); }
+  void TearDown() override {
+    close(pipe_[0]);
+    close(pipe_[1]);
+  }
+  int pipe_[2] = {-1, -1};
+  WorkerWake wake_;
+};
+
+TEST_F(WorkerWakeTest, AWakeFromAnotherThreadEndsTheSleepAtOnce) {
+  wake_.prepare_sleep();
+  std::thread producer([&] { wake_.wake(); });
+  auto start = Clock::now();
+  wake_.sleep(pipe_[0], 5000);
+  EXPECT_LT(seconds_since(start), 1.0);
+  producer.join();
+  EXPECT_EQ(wake_.wakeups(), 1u);
+}
+
+TEST_F(WorkerWakeTest, AWorkerThatIsAwakeCostsProducersNothing) {
+  wake_.wake();  // not sleeping: no write, no wake-up pending
+  EXPECT_EQ(wake_.wakeups(), 0u);
+  wake_.prepare_sleep();
+  auto start = Clock::now();
+  wake_.sleep(pipe_[0], 30);
+  EXPECT_GE(seconds_since(start), 0.025);  // the timeout, not a stale wake-up
+}
+
+TEST_F(WorkerWakeTest, CancelledSleepIgnoresLaterWakes) {
+  wake_.prepare_sleep();
+  wake_.cancel_sleep();
+  wake_.wake();
+  EXPECT_EQ(wake_.wakeups(), 0u);
+}
+
+TEST_F(WorkerWakeTest, TheSocketEndsTheSleepToo) {
+  wake_.prepare_sleep();
+  ASSERT_EQ(write(pipe_[1], "x", 1), 1);
+  auto start = Clock::now();
+  wake_.sleep(pipe_[0], 5000);
+  EXPECT_LT(seconds_since(start), 1.0);
+}
+
+TEST(PacketMeshWake, BroadcastWakesASleepingDestinationWorker) {
+  PacketMesh mesh(2, 8);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  mesh.wake(1).prepare_sleep();
+  std::thread source([&] {
+    mesh.broadcast(0, PacketRef::create(std::vector<uint8_t>{1, 2}, 1, 0, 0));
+  });
+  auto start = Clock::now();
+  mesh.wake(1).sleep(fds[0], 5000);
+  EXPECT_LT(seconds_since(start), 1.0);
+  source.join();
+  EXPECT_EQ(mesh.depth(1), 1u);
+  EXPECT_EQ(mesh.wake(0).wakeups(), 0u);  // the source itself was not woken
+  close(fds[0]);
+  close(fds[1]);
+}
+
+}  // namespace
+}  // namespace allo::sfu
