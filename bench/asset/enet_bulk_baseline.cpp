@@ -16,13 +16,12 @@
 namespace allo::bench {
 namespace {
 
-constexpr size_t kChunk = 64 * 1024;
 // ENet fragments (about 1.4 KB each) per peer in flight: about 256 KiB.
 constexpr size_t kWindowFragments = 192;
 
 }  // namespace
 
-double enet_bulk_seconds(size_t bytes_per_client, int clients,
+double enet_bulk_seconds(size_t bytes_per_client, size_t message_bytes, int clients,
                          const std::function<void()>& keepalive) {
   ENetAddress address{};
   enet_address_set_host(&address, "127.0.0.1");
@@ -40,7 +39,7 @@ double enet_bulk_seconds(size_t bytes_per_client, int clients,
     }
     while (!done && !go) enet_host_service(server, &event, 1);
     started = mono_seconds();
-    std::vector<uint8_t> payload(kChunk, 0xab);
+    std::vector<uint8_t> payload(message_bytes, 0xab);
     for (size_t sent = 0; sent < bytes_per_client;) {
       // Flow control like assetd's 256 KiB window: queue the next chunk only
       // while every peer has less than that queued or unacknowledged.
@@ -54,7 +53,7 @@ double enet_bulk_seconds(size_t bytes_per_client, int clients,
         return false;
       };
       while (!done && backlog()) enet_host_service(server, &event, 1);
-      size_t n = std::min(kChunk, bytes_per_client - sent);
+      size_t n = std::min(message_bytes, bytes_per_client - sent);
       ENetPacket* packet = enet_packet_create(payload.data(), n, ENET_PACKET_FLAG_RELIABLE);
       for (auto* peer : peers) enet_peer_send(peer, 0, packet);
       if (packet->referenceCount == 0) enet_packet_destroy(packet);
