@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -63,6 +65,41 @@ void stop(std::unique_ptr<ChildProcess>& process) {
   if (!process->wait(5)) process->kill_now(SIGKILL);
 }
 
+constexpr double kSampleSeconds = 0.25;
+
+struct Sample {
+  double t, cpu, packets;
+};
+
+// Δcpu / Δpackets between the first and the last sample of the longest run
+// of intervals whose packet rate is within 10% of the peak interval rate.
+void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
+  if (samples.size() < 3) return;
+  double peak = 0;
+  std::vector<double> rate(samples.size(), 0);
+  for (size_t i = 1; i < samples.size(); ++i) {
+    rate[i] = (samples[i].packets - samples[i - 1].packets) / (samples[i].t - samples[i - 1].t);
+    peak = std::max(peak, rate[i]);
+  }
+  size_t best_begin = 0, best_end = 0;
+  for (size_t i = 1; i < samples.size();) {
+    if (rate[i] < 0.9 * peak) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < samples.size() && rate[j] >= 0.9 * peak) ++j;
+    if (j - i > best_end - best_begin) best_begin = i, best_end = j;  // intervals [i, j)
+    i = j;
+  }
+  if (best_end == best_begin) return;
+  const Sample& a = samples[best_begin - 1];
+  const Sample& b = samples[best_end - 1];
+  if (b.packets <= a.packets) return;
+  result.steady_cpu_us_per_packet = 1e6 * (b.cpu - a.cpu) / (b.packets - a.packets);
+  result.steady_seconds = b.t - a.t;
+}
+
 }  // namespace
 
 SfuRunResult run_sfu(const SfuRunConfig& c) {
@@ -81,6 +118,22 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
             place_metrics);
   const pid_t sfu_pid = find_process("allo-sfu", local(link));
   const double cpu_before = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
+  std::vector<Sample> samples;
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    const auto start = std::chrono::steady_clock::now();
+    auto next = start;
+    while (sampling.load()) {
+      next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(kSampleSeconds));
+      std::this_thread::sleep_until(next);  // a sampling period, not a synchronization
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double cpu = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
+      const double packets = testing::metric_value(testing::scrape_metrics(sfu_metrics),
+                                                   "allo_sfu_packets_out_total");
+      samples.push_back({t, cpu, packets});
+    }
+  });
   {
     ChildProcess loadgen({bin + "/allo-loadgen", "--place", "alloplace://" + local(place),
                           "--clients", std::to_string(c.clients), "--speakers",
@@ -97,6 +150,9 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
       result.error = report.error().code + ": " + report.error().detail;
     }
   }
+  sampling = false;
+  sampler.join();
+  steady_state(samples, result);
   if (sfu_pid > 0) result.sfu_cpu_seconds = process_cpu_seconds(sfu_pid) - cpu_before;
   result.sfu_packets_out =
       testing::metric_value(testing::scrape_metrics(sfu_metrics), "allo_sfu_packets_out_total");

@@ -1,7 +1,10 @@
 // One measured run of the real stack: allo-sfu + alloplace --sfu (state at
 // 20 Hz) + allo-loadgen, as child processes on free loopback ports. The SFU's
-// CPU time is read from /proc over the whole loadgen run (client setup
-// included, so CPU per delivered packet is slightly overstated).
+// CPU time is read from /proc over the whole loadgen run, and also sampled
+// with its packets-out counter every kSampleSeconds: CPU per packet is taken
+// over the steady state (the stretch where the send rate stays within 10% of
+// its peak), not over client setup and drain, where the SFU works without
+// forwarding (handshakes, tokens, joins), as the naive forwarder has none.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,9 @@ struct SfuRunResult {
   loadgen::LoadgenReport report;
   double sfu_cpu_seconds = 0;
   double sfu_packets_out = 0;  // allo_sfu_packets_out_total at the end
+  // SFU CPU microseconds per packet sent in the steady state; 0 if unknown.
+  double steady_cpu_us_per_packet = 0;
+  double steady_seconds = 0;  // length of that stretch
 };
 
 SfuRunResult run_sfu(const SfuRunConfig& config);

@@ -45,13 +45,16 @@ Medians measure(const SfuRunConfig& config, int repeats) {
     p50.push_back(rep.latency.p50_ms);
     p99.push_back(rep.latency.p99_ms);
     p999.push_back(rep.latency.p999_ms);
-    cpu.push_back(rep.delivered ? 1e6 * run.sfu_cpu_seconds / rep.delivered : 0);
+    cpu.push_back(run.steady_cpu_us_per_packet);
     pps.push_back(rep.delivered / rep.seconds);
     fmt::print(
         "    run {}: delivered {:.3f}% ({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, sfu cpu "
-        "{:.2f} s, {:.2f} us/pkt, direct clients {}, decoded {}/{}, unknown {}\n",
+        "{:.2f} s in all, {:.2f} us/pkt over {:.1f} s of steady state (whole run {:.2f}), "
+        "direct clients {}, decoded {}/{}, unknown {}\n",
         r + 1, delivered.back(), rep.delivered, rep.expected, p50.back(), p99.back(), p999.back(),
-        run.sfu_cpu_seconds, cpu.back(), rep.direct_clients, rep.decoded,
+        run.sfu_cpu_seconds, cpu.back(), run.steady_seconds,
+        rep.delivered ? 1e6 * run.sfu_cpu_seconds / rep.delivered : 0, rep.direct_clients,
+        rep.decoded,
         rep.decoded + rep.decode_failures, rep.unknown);
   }
   return {median(delivered),
