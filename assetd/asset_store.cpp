@@ -50,8 +50,22 @@ AssetStore::AssetStore(std::unique_ptr<LmdbEnv> env, StoreConfig config)
       counters_.evictions = read_counter(txn.get(), env_->dbis().info, "evictions");
     }
   }
-  writer_ =
-      std::make_unique<StoreWriter>(*env_, config_.limits, pins_, counters_, config_.on_commit);
+  writer_ = std::make_unique<StoreWriter>(*env_, config_.limits, pins_, counters_,
+                                          [this](const CommitResult& r) {
+                                            if (config_.on_commit) config_.on_commit(r);
+                                            finish_pending(r.id);
+                                          });
+}
+
+std::shared_ptr<const std::vector<uint8_t>> AssetStore::pending(const std::string& id) {
+  std::lock_guard lock(pending_mutex_);
+  auto it = pending_.find(id);
+  return it == pending_.end() ? nullptr : it->second;
+}
+
+void AssetStore::finish_pending(const std::string& id) {
+  std::lock_guard lock(pending_mutex_);
+  pending_.erase(id);
 }
 
 AssetStore::~AssetStore() {
@@ -59,6 +73,7 @@ AssetStore::~AssetStore() {
 }
 
 std::optional<uint64_t> AssetStore::total_length(const std::string& id) {
+  if (auto bytes = pending(id)) return bytes->size();
   ReadTxn txn(env_->env());
   if (!txn.ok()) return std::nullopt;
   auto found = lmdb_get(txn.get(), env_->dbis().meta, id_bytes(id));
@@ -70,6 +85,13 @@ std::optional<uint64_t> AssetStore::total_length(const std::string& id) {
 
 proto::Result<std::vector<uint8_t>> AssetStore::read(const std::string& id, uint64_t start,
                                                      uint64_t count) {
+  if (auto bytes = pending(id)) {
+    if (start > bytes->size() || count > bytes->size() - start) {
+      return proto::fail("range_out_of_bounds",
+                         "range past total length " + std::to_string(bytes->size()));
+    }
+    return std::vector<uint8_t>(bytes->begin() + start, bytes->begin() + start + count);
+  }
   ReadTxn txn(env_->env());
   if (!txn.ok()) return proto::fail("store_error", mdb_strerror(txn.rc()));
   auto found = lmdb_get(txn.get(), env_->dbis().meta, id_bytes(id));
@@ -114,6 +136,10 @@ bool AssetStore::admits(uint64_t bytes) {
 }
 
 void AssetStore::store(const std::string& id, std::shared_ptr<const std::vector<uint8_t>> bytes) {
+  {
+    std::lock_guard lock(pending_mutex_);
+    pending_[id] = bytes;
+  }
   writer_->commit(id, std::move(bytes));
 }
 

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "assetd/asset_cache.hpp"
 #include "assetd/lmdb_env.hpp"
@@ -65,9 +67,17 @@ class AssetStore : public AssetCache {
   // stored_bytes walks every meta record: only for inspection.
   static StoreStats collect(const LmdbEnv& env, bool sum_stored_bytes);
 
+  // Bytes handed to the writer and not yet committed (or refused): lookups
+  // and reads see them at once, so a request arriving right after an ingest
+  // is a hit, not a second fetch. Erased by the writer thread's callback.
+  std::shared_ptr<const std::vector<uint8_t>> pending(const std::string& id);
+  void finish_pending(const std::string& id);
+
   std::unique_ptr<LmdbEnv> env_;
   StoreConfig config_;
   PinSet pins_;
+  std::mutex pending_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<uint8_t>>> pending_;
   StoreCounters counters_;
   std::unique_ptr<StoreWriter> writer_;
 };

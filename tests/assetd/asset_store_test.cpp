@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <future>
 #include <mutex>
+#include <utility>
 
 #include "assetd/hash_verifier.hpp"
 #include "tests/assetd/temp_dir.hpp"
@@ -30,6 +33,7 @@ class AssetStoreTest : public ::testing::Test {
     config.map_size = 64ull << 20;
     config.limits = {budget, hard_limit, kChunk};
     config.on_commit = [this](const CommitResult& r) {
+      if (hold_) std::exchange(hold_, nullptr)();  // the first commit only
       std::lock_guard lock(mutex_);
       results_.push_back(r);
     };
@@ -43,6 +47,7 @@ class AssetStoreTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::function<void()> hold_;  // runs on the writer thread in the first commit's callback
   std::mutex mutex_;
   std::vector<CommitResult> results_;
 };
@@ -188,6 +193,38 @@ TEST_F(AssetStoreTest, InspectReadsALiveStore) {
   auto none = AssetStore::inspect(dir_.path() / "nothing");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, "store_open");
+}
+
+}  // namespace
+}  // namespace allo::assetd
+
+namespace allo::assetd {
+namespace {
+
+// The writer is held inside the first commit's callback, so the second asset
+// is queued but not committed: lookups and reads must already see it.
+TEST_F(AssetStoreTest, AnAssetIsServedBeforeItsCommitFinishes) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  hold_ = [released] { released.wait(); };
+  auto store = open(32 << 20, 48 << 20);
+  auto first = make_bytes(1000, 1), second = make_bytes(3 * kChunk + 5, 2);
+  store->store(id_of(*first), first);
+  store->store(id_of(*second), second);
+  EXPECT_EQ(store->total_length(id_of(*second)), second->size());
+  auto part = store->read(id_of(*second), kChunk - 2, 10);
+  ASSERT_TRUE(part) << part.error().detail;
+  EXPECT_EQ(*part,
+            std::vector<uint8_t>(second->begin() + kChunk - 2, second->begin() + kChunk + 8));
+  auto past = store->read(id_of(*second), 1, second->size());
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().code, "range_out_of_bounds");
+  release.set_value();
+  store->sync();
+  EXPECT_EQ(store->total_length(id_of(*second)), second->size());  // now from LMDB
+  auto whole = store->read(id_of(*second), 0, second->size());
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(*whole, *second);
 }
 
 }  // namespace
