@@ -71,8 +71,9 @@ struct Sample {
   double t, cpu, packets;
 };
 
-// Δcpu / Δpackets between the first and the last sample of the longest run
-// of intervals whose packet rate is within 10% of the peak interval rate.
+// Δcpu / Δpackets from the first to the last sampling interval whose packet
+// rate reaches 80% of the peak interval rate: the forwarding stretch, without
+// client setup before it and the drain after it.
 void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
   if (samples.size() < 3) return;
   double peak = 0;
@@ -81,20 +82,15 @@ void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
     rate[i] = (samples[i].packets - samples[i - 1].packets) / (samples[i].t - samples[i - 1].t);
     peak = std::max(peak, rate[i]);
   }
-  size_t best_begin = 0, best_end = 0;
-  for (size_t i = 1; i < samples.size();) {
-    if (rate[i] < 0.9 * peak) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < samples.size() && rate[j] >= 0.9 * peak) ++j;
-    if (j - i > best_end - best_begin) best_begin = i, best_end = j;  // intervals [i, j)
-    i = j;
+  size_t first = 0, last = 0;  // intervals (i-1, i]
+  for (size_t i = 1; i < samples.size(); ++i) {
+    if (rate[i] < 0.8 * peak) continue;
+    if (first == 0) first = i;
+    last = i;
   }
-  if (best_end == best_begin) return;
-  const Sample& a = samples[best_begin - 1];
-  const Sample& b = samples[best_end - 1];
+  if (first == 0) return;
+  const Sample& a = samples[first - 1];
+  const Sample& b = samples[last];
   if (b.packets <= a.packets) return;
   result.steady_cpu_us_per_packet = 1e6 * (b.cpu - a.cpu) / (b.packets - a.packets);
   result.steady_seconds = b.t - a.t;
