@@ -3,17 +3,15 @@
 #include <enet/enet.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 
 #include "assetd/asset_store.hpp"
 #include "assetd/assetd_config.hpp"
 #include "assetd/assetd_daemon.hpp"
 #include "common/log.hpp"
+#include "common/stop_signal.hpp"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
 
 int inspect(const allo::assetd::AssetdConfig& config) {
   auto stats = allo::assetd::AssetStore::inspect(config.db);
@@ -55,8 +53,7 @@ int main(int argc, char** argv) {
     allo::log::error("enet_initialize failed");
     return 1;
   }
-  std::signal(SIGINT, [](int) { g_stop = true; });
-  std::signal(SIGTERM, [](int) { g_stop = true; });
+  const std::atomic<bool>& stop = allo::install_stop_signals();
   int rc = 0;
   {
     auto daemon = allo::assetd::AssetDaemon::create(*config);
@@ -64,7 +61,7 @@ int main(int argc, char** argv) {
       allo::log::error("{}", daemon.error().detail);
       rc = 2;
     } else {
-      (*daemon)->run(g_stop);
+      (*daemon)->run(stop);
       allo::log::info("stopping");
     }
   }

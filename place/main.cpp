@@ -2,7 +2,6 @@
 #include <enet/enet.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
+#include "common/stop_signal.hpp"
 #include "place/acl_command.hpp"
 #include "place/acl_gate.hpp"
 #include "place/asset_link.hpp"
@@ -18,13 +18,6 @@
 #include "place/place_server.hpp"
 #include "place/place_subscriptions.hpp"
 #include "place/voice_service.hpp"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void on_signal(int) {
-  g_stop.store(true);
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace allo;
@@ -46,8 +39,7 @@ int main(int argc, char** argv) {
     log::error("cannot initialize ENet");
     return 1;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  const std::atomic<bool>& stop = allo::install_stop_signals();
   try {
     MetricsServer metrics(config->metrics);
     place::PlaceMetrics place_metrics(metrics.registry());
@@ -69,7 +61,7 @@ int main(int argc, char** argv) {
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");
-    server.run(g_stop);
+    server.run(stop);
     log::info("stopped");
   } catch (const std::exception& e) {
     log::error("{}", e.what());

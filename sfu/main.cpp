@@ -2,20 +2,13 @@
 #include <enet/enet.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "common/stop_signal.hpp"
 #include "sfu/sfu_config.hpp"
 #include "sfu/sfu_daemon.hpp"
-
-namespace {
-std::atomic<bool> g_stop{false};
-void on_signal(int) {
-  g_stop.store(true);
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -36,12 +29,10 @@ int main(int argc, char** argv) {
     allo::log::error("enet_initialize failed");
     return 1;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
+  const std::atomic<bool>& stop = allo::install_stop_signals();
   try {
     allo::sfu::SfuDaemon daemon(*config);
-    daemon.run(g_stop);
+    daemon.run(stop);
   } catch (const std::exception& e) {
     allo::log::error("allo-sfu: {}", e.what());
     enet_deinitialize();
