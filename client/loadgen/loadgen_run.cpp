@@ -3,10 +3,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
-#include <thread>
 
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
@@ -16,7 +15,17 @@ namespace {
 
 constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
-constexpr auto kIdleNap = std::chrono::microseconds(200);
+// Setup waits: at most this long per loop turn before re-checking progress.
+constexpr double kSetupTurnSeconds = 0.01;
+// While measuring, a loop turn spends at most this long on readable clients
+// (state) before it looks at the voice sessions again (FleetPoller).
+constexpr double kClientBudgetSeconds = 0.00025;
+// Setup is over when no client got a full state set, and no loop turn was
+// busier than kCalmTurnSeconds, for kCalmSeconds (settle()).
+constexpr double kCalmSeconds = 1.0;
+constexpr double kCalmTurnSeconds = 0.05;
+// Measure anyway after this long (a place that keeps sending full sets).
+constexpr double kMaxSettleSeconds = 10;
 // Most voice tracks the place may hand out that we index directly.
 constexpr uint32_t kMaxTrackId = 1u << 20;
 
@@ -47,12 +56,18 @@ proto::Result<LoadgenReport> LoadgenRun::run() {
   auto frames = SentFrames::encode(options_.speakers, total_frames);
   if (!frames) return std::unexpected(frames.error());
   frames_ = std::make_unique<SentFrames>(std::move(*frames));
+  auto poller = FleetPoller::create(clients_, sessions_);
+  if (!poller) return std::unexpected(poller.error());
+  poller_ = std::move(*poller);
   if (auto joined = join_all(); !joined) return std::unexpected(joined.error());
   if (auto voice = start_voice(); !voice) return std::unexpected(voice.error());
+  if (auto settled = settle(); !settled) return std::unexpected(settled.error());
   latency_ms_.reserve(1 << 20);
   const double cpu_before = cpu_seconds();
-  send_loop();
-  return report(cpu_seconds() - cpu_before);
+  if (auto sent = send_loop(); !sent) return std::unexpected(sent.error());
+  const double cpu = cpu_seconds() - cpu_before;
+  decode_samples();
+  return report(cpu);
 }
 
 proto::Result<void> LoadgenRun::join_all() {
@@ -71,6 +86,7 @@ proto::Result<void> LoadgenRun::join_all() {
     if (auto ok = c.connect(options_.place_url, 5); !ok) {
       return std::unexpected(setup_failed(fmt::format("client {}: {}", i, ok.error().detail)));
     }
+    if (auto ok = poller_->watch_client(i); !ok) return ok;
     auto sent = c.announce({{"display_name", fmt::format("loadgen-{}", i)}},
                            {{"geometry", {{"type", "hardcoded-model"}, {"name", "head"}}}},
                            [&announced, i](const client::AnnounceResult& r) {
@@ -85,9 +101,12 @@ proto::Result<void> LoadgenRun::join_all() {
     intent.yaw = 0.01 * i;
     intent.poses["head"].matrix = proto::kIdentityMatrix;
     c.set_intent(intent);
-    poll_all();
+    // Serve the clients joined so far (no waiting) before the next connect.
+    if (auto ok = poller_->serve(0); !ok) return ok;
   }
-  while (announced < options_.clients && mono_seconds() < deadline) idle_poll();
+  while (announced < options_.clients && mono_seconds() < deadline) {
+    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+  }
   if (announced < options_.clients) {
     return std::unexpected(
         setup_failed(fmt::format("{} of {} clients announced", announced, options_.clients)));
@@ -124,11 +143,11 @@ proto::Result<void> LoadgenRun::start_voice() {
       if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks[why.code];
     });
     if (!sent) return std::unexpected(setup_failed(sent.error().detail));
-    poll_all();
+    if (auto ok = poller_->serve(0); !ok) return ok;
   }
   while ((tracks + failures < options_.speakers || paths < options_.clients) &&
          mono_seconds() < deadline) {
-    idle_poll();
+    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
   }
   for (const auto& [reason, count] : fallbacks) {
     log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
@@ -141,45 +160,66 @@ proto::Result<void> LoadgenRun::start_voice() {
   return {};
 }
 
-int LoadgenRun::poll_all() {
-  int handled = 0;
-  const uint64_t media_before = media_received_;
-  for (size_t i = 0; i < clients_.size(); ++i) {
-    handled += std::max(0, clients_[i]->poll(0));
-    if (i < sessions_.size()) sessions_[i]->poll(0);
-  }
-  return handled + static_cast<int>(media_received_ - media_before);
-}
-
-void LoadgenRun::idle_poll() {
-  // Idle sweeps nap briefly so the loadgen leaves the cores to the daemons
-  // it measures (a nap bounds the extra latency it adds to kIdleNap).
-  if (poll_all() == 0) std::this_thread::sleep_for(kIdleNap);
-}
-
-void LoadgenRun::send_loop() {
-  const uint32_t speakers = options_.speakers;
-  std::vector<uint32_t> next_frame(speakers, 0);
-  const double start = mono_seconds();
-  const double end = start + window_end_ * kFrameSeconds;
-  while (true) {
-    const double now = mono_seconds();
-    if (now >= end + kDrainSeconds) break;
-    for (uint32_t s = 0; s < speakers; ++s) {
-      const double offset = kFrameSeconds * s / std::max(1u, speakers);
-      while (next_frame[s] < window_end_ && start + offset + next_frame[s] * kFrameSeconds <= now) {
-        const uint32_t f = next_frame[s]++;
-        frames_->mark_sent(s, f, mono_seconds());
-        if (sessions_[s]->send_opus(frames_->opus(s, f)) && f >= window_first_) ++sent_in_window_;
-      }
+proto::Result<void> LoadgenRun::settle() {
+  // Joining N clients sends each of them the growing world many times over
+  // (full sets of up to N entities); the loop works that off for a while
+  // after the last join, polling and acking late. Measuring then would count
+  // the backlog as voice latency, and ENet's packet throttle on the place's
+  // side (it drops unreliable packets after late acks) as loss. Settled:
+  // no client got a full set for kCalmSeconds.
+  const double deadline =
+      mono_seconds() + std::min(kMaxSettleSeconds, options_.setup_timeout_seconds);
+  poller_->set_client_budget(kClientBudgetSeconds);
+  auto full_sets = [this] {
+    uint64_t sets = 0;
+    for (const auto& c : clients_) sets += c->stats().sets_applied;
+    return sets;
+  };
+  uint64_t sets = full_sets();
+  double calm_since = mono_seconds(), next_check = calm_since;
+  while (mono_seconds() - calm_since < kCalmSeconds && mono_seconds() < deadline) {
+    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+    if (mono_seconds() < next_check) continue;
+    next_check = mono_seconds() + kSetupTurnSeconds;
+    const uint64_t now_sets = full_sets();
+    if (now_sets != sets || poller_->last_turn_busy_seconds() > kCalmTurnSeconds) {
+      calm_since = mono_seconds();
     }
-    idle_poll();
+    sets = now_sets;
   }
+  return {};
+}
+
+proto::Result<void> LoadgenRun::send_loop() {
+  next_frame_.assign(options_.speakers, 0);
+  send_start_ = mono_seconds();
+  const double stop = send_start_ + window_end_ * kFrameSeconds + kDrainSeconds;
+  // The loop: send what is due, then serve input until the next frame is due.
+  for (double now = send_start_; now < stop; now = mono_seconds()) {
+    const double next_send = send_due_frames(now);
+    if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) return ok;
+  }
+  return {};
+}
+
+double LoadgenRun::send_due_frames(double now) {
+  const uint32_t speakers = options_.speakers;
+  double next = std::numeric_limits<double>::infinity();
+  for (uint32_t s = 0; s < speakers; ++s) {
+    const double offset = kFrameSeconds * s / std::max(1u, speakers);
+    auto due_at = [&] { return send_start_ + offset + next_frame_[s] * kFrameSeconds; };
+    while (next_frame_[s] < window_end_ && due_at() <= now) {
+      const uint32_t f = next_frame_[s]++;
+      frames_->mark_sent(s, f, mono_seconds());
+      if (sessions_[s]->send_opus(frames_->opus(s, f)) && f >= window_first_) ++sent_in_window_;
+    }
+    if (next_frame_[s] < window_end_) next = std::min(next, due_at());
+  }
+  return next;
 }
 
 void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload) {
   const double now = mono_seconds();
-  ++media_received_;
   const uint32_t speaker_plus_one = track < speaker_of_track_.size() ? speaker_of_track_[track] : 0;
   if (speaker_plus_one == 0) {
     ++unknown_;
@@ -196,6 +236,13 @@ void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload) {
   const double sent = frames_->sent_at(speaker, *frame);
   if (sent >= 0) latency_ms_.push_back(static_cast<float>((now - sent) * 1000));
   if (options_.decode_every > 0 && delivered_ % options_.decode_every == 0) {
+    decode_samples_.emplace_back(payload.begin(), payload.end());
+  }
+}
+
+void LoadgenRun::decode_samples() {
+  // A fresh decoder per sample: each must decode on its own to 20 ms.
+  for (const auto& payload : decode_samples_) {
     auto decoder = client::VoiceOpusDecoder::create();
     auto pcm = decoder ? decoder->decode(payload) : std::unexpected(decoder.error());
     if (pcm && pcm->size() == client::kVoiceFrameSamples)
@@ -203,6 +250,7 @@ void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload) {
     else
       ++decode_failures_;
   }
+  decode_samples_.clear();
 }
 
 LoadgenReport LoadgenRun::report(double cpu) {

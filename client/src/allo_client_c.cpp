@@ -113,6 +113,10 @@ int allo_client_is_connected(const allo_client* client) {
   return client != nullptr && client->client.is_connected() ? 1 : 0;
 }
 
+int allo_client_socket_fd(const allo_client* client) {
+  return client != nullptr ? client->client.socket_fd() : -1;
+}
+
 int allo_client_poll(allo_client* client, int timeout_ms) {
   if (client == nullptr) return ALLO_ERR_INVALID_ARGUMENT;
   int n = client->client.poll(timeout_ms);

@@ -126,6 +126,10 @@ double Client::server_time_now() const {
   return clock_.server_time_at(mono_seconds());
 }
 
+int Client::socket_fd() const {
+  return connection_ ? connection_->socket_fd() : -1;
+}
+
 int Client::poll(int timeout_ms) {
   if (!is_connected()) return -1;
   // Phase 1: wait for input, but not past the next timer.

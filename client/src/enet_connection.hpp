@@ -33,6 +33,9 @@ class EnetConnection {
   EnetConnection& operator=(const EnetConnection&) = delete;
 
   bool connected() const { return peer_ != nullptr; }
+  // The host's UDP socket while connected, else -1. Readable when a datagram
+  // waits; service() reads it. Owned by the host (closed in the destructor).
+  int socket_fd() const { return peer_ != nullptr ? static_cast<int>(host_->socket) : -1; }
   // Queues one packet; false when disconnected or ENet refuses it.
   bool send(uint8_t channel, std::string_view bytes, bool reliable);
   // Sends queued packets now.

@@ -55,6 +55,10 @@ bool VoiceDirectLink::connected() const {
   return connection_ && connection_->connected();
 }
 
+int VoiceDirectLink::socket_fd() const {
+  return connection_ ? connection_->socket_fd() : -1;
+}
+
 bool VoiceDirectLink::send_media(std::span<const uint8_t> packet) {
   if (!connected()) return false;
   std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());

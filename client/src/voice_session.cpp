@@ -94,6 +94,10 @@ proto::Result<void> VoiceSession::send_opus(std::span<const uint8_t> opus) {
   return {};
 }
 
+int VoiceSession::direct_socket_fd() const {
+  return direct_ ? direct_->socket_fd() : -1;
+}
+
 void VoiceSession::poll(int timeout_ms) {
   if (!direct_) return;
   inbox_.clear();

@@ -61,6 +61,11 @@ int allo_client_connect(allo_client* client, const char* url, double timeout_sec
  * ["error","disconnected",...]. */
 void allo_client_disconnect(allo_client* client, double timeout_seconds);
 int allo_client_is_connected(const allo_client* client); /* 1 or 0 */
+/* The connection's OS socket (UDP) for an event loop to wait on, or -1 when
+ * not connected (or client is NULL). Owned by the client: do not read or
+ * close it. When it is readable, call allo_client_poll(client, 0); keep
+ * polling regularly anyway (ENet resends and pings, intents, clock sync). */
+int allo_client_socket_fd(const allo_client* client);
 
 /* Handles network input for up to timeout_ms; returns packets handled, or
  * ALLO_ERR_NOT_CONNECTED. */

@@ -88,6 +88,14 @@ class Client {
   // get ["error","disconnected",...] before it returns. No-op when not connected.
   void disconnect(double timeout_seconds = 1.0);
   bool is_connected() const;
+  // The OS socket (a UDP socket) of the connection, or -1 when not connected,
+  // so an event loop can wait on many clients at once: when it is readable,
+  // call poll(0). The Client owns it: never read, write or close it; it
+  // changes (or becomes -1) across disconnect()/connect() and when the place
+  // closes the connection inside poll(). Readability is not the only reason
+  // to poll: keep calling poll() on the schedule above even when nothing
+  // arrives (ENet resends and pings there; intents and clock sync go out).
+  int socket_fd() const;
 
   // Sends the announce request; the callback gets the avatar id and place name.
   // Requests sent before the announce reply use "" as their from field.

@@ -33,6 +33,8 @@ class VoiceDirectLink {
   VoiceDirectLink& operator=(const VoiceDirectLink&) = delete;
 
   bool connected() const;
+  // The link's UDP socket while connected, else -1 (owned by the link).
+  int socket_fd() const;
   const std::string& agent() const { return agent_; }  // as the SFU welcomed us
   // Sends one media packet ([u32 BE track][Opus][\n]) unreliably, flushed at
   // once. False when disconnected or ENet refuses it.

@@ -89,6 +89,15 @@ class VoiceSession {
   // Handles what arrived on the direct link (waits at most timeout_ms). Call
   // it alongside Client::poll(); a no-op on the compatible path.
   void poll(int timeout_ms = 0);
+  // The direct link's OS socket, or -1 while there is no direct link (before
+  // connect_media() picked it, on the compatible path, after a fallback). For
+  // event loops: when it is readable, call poll(0); compatible-path media
+  // arrives on Client::socket_fd() instead. It appears inside a
+  // Client::poll() (the token reply opens the link) and may change or vanish
+  // inside either poll(), so re-read it after polling. Owned by the session.
+  // Like Client::poll(), keep calling poll() regularly even when nothing
+  // arrives (ENet resends, acks and pings happen there).
+  int direct_socket_fd() const;
   const VoiceStats& stats() const { return stats_; }
 
  private:
