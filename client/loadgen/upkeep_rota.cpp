@@ -18,7 +18,8 @@ void UpkeepRota::take_due(double now, size_t count, std::vector<uint32_t>& out) 
   last_ = now;
   owed_ =
       std::min(owed_ + elapsed / period_ * static_cast<double>(count), static_cast<double>(count));
-  const auto due = static_cast<size_t>(std::floor(owed_));
+  // The epsilon keeps rounding (0.015 - 0.010 < 0.005) from losing a slot.
+  const auto due = static_cast<size_t>(std::floor(owed_ + 1e-9));
   owed_ -= static_cast<double>(due);
   if (cursor_ >= count) cursor_ = 0;
   for (size_t i = 0; i < due; ++i) {

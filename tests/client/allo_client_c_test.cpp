@@ -23,6 +23,8 @@ TEST(CApi, CreateDestroyAndDefaults) {
   ASSERT_NE(c, nullptr);
   EXPECT_STREQ(allo_client_last_error(c), "");
   EXPECT_EQ(allo_client_is_connected(c), 0);
+  EXPECT_EQ(allo_client_socket_fd(c), -1);
+  EXPECT_EQ(allo_client_socket_fd(nullptr), -1);
   EXPECT_STREQ(allo_client_avatar_id(c), "");
   EXPECT_EQ(allo_client_state_revision(c), 0u);
   char* state = allo_client_state_json(c);
@@ -71,6 +73,7 @@ TEST(CApi, AnnounceAndRequestRoundTrip) {
   allo_client* c = allo_client_create(nullptr);
   ASSERT_EQ(allo_client_connect(c, place.url().c_str(), 5), ALLO_OK);
   EXPECT_EQ(allo_client_connect(c, place.url().c_str(), 5), ALLO_ERR_ALREADY_CONNECTED);
+  EXPECT_GE(allo_client_socket_fd(c), 0);
   Seen seen;
   ASSERT_EQ(allo_client_announce(
                 c, R"({"display_name":"c"})", "{}",
@@ -95,6 +98,7 @@ TEST(CApi, AnnounceAndRequestRoundTrip) {
   EXPECT_EQ(json::parse(seen.reply), json::parse(R"(["echo",["hello",1]])"));
   allo_client_disconnect(c, 1);
   EXPECT_EQ(allo_client_is_connected(c), 0);
+  EXPECT_EQ(allo_client_socket_fd(c), -1);
   allo_client_destroy(c);
 }
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "allo/client.hpp"
+#include "common/mono_clock.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/net.hpp"
-#include "common/mono_clock.hpp"
 
 namespace allo::client::testing {
 namespace {

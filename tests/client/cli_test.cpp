@@ -4,11 +4,11 @@
 
 #include <string>
 
-#include "tests/support/child_process.hpp"
-#include "tests/support/net.hpp"
 #include "fake_place.hpp"
 #include "proto/interaction.hpp"
 #include "proto/limits.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/net.hpp"
 
 namespace allo::client::testing {
 namespace {

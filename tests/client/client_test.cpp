@@ -3,12 +3,14 @@
 #include "allo/client.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include "common/mono_clock.hpp"
 #include "fake_place.hpp"
 #include "proto/clock.hpp"
 #include "proto/interaction.hpp"
 #include "proto/limits.hpp"
+#include "tests/support/net.hpp"
 
 namespace allo::client {
 namespace {
@@ -64,6 +66,39 @@ TEST(Client, ErrorsWithoutServer) {
   EXPECT_EQ(client.poll(0), -1);
   EXPECT_EQ(client.request("place", json::array({"x"}), nullptr).error().code, "not_connected");
   EXPECT_EQ(client.oneway("place", json::array({"x"})).error().code, "not_connected");
+}
+
+// True when `fd` becomes readable within timeout_ms.
+bool readable_within(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
+}
+
+TEST(Client, SocketFdIsTheConnectionsSocketWhileConnected) {
+  ClientOptions options;
+  options.clock_interval_seconds = 0;  // nothing of ours makes the place answer
+  Client client(options);
+  EXPECT_EQ(client.socket_fd(), -1) << "not connected yet";
+  FakePlace place(nullptr);
+  ASSERT_TRUE(client.connect(place.url(), 5).has_value());
+  const int fd = client.socket_fd();
+  ASSERT_GE(fd, 0);
+  client.poll(0);  // sends ENet's ack of the handshake
+  ASSERT_TRUE(allo::testing::wait_until([&] { return place.has_client(); }, 5, [] {}));
+  std::vector<proto::Interaction> seen;
+  client.on_interaction([&](const proto::Interaction& in) { seen.push_back(in); });
+  place.send(limits::kChannelCommands,
+             json::array({"interaction", "oneway", "place", "", "", json::array({"hello"})}), true);
+  // Only wait on the socket and poll when it is readable: the oneway must
+  // arrive through exactly this fd.
+  for (int round = 0; round < 20 && seen.empty(); ++round) {
+    if (readable_within(fd, 2000)) client.poll(0);
+  }
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].body, json::array({"hello"}));
+  EXPECT_EQ(client.socket_fd(), fd) << "stable while connected";
+  client.disconnect(1);
+  EXPECT_EQ(client.socket_fd(), -1);
 }
 
 TEST(Client, AnnounceSendsVersion2WithEmptyFromThenUsesAvatar) {

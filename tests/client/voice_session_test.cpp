@@ -4,6 +4,7 @@
 #include "allo/voice_session.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cmath>
@@ -155,11 +156,29 @@ class VoiceSessionTest : public ::testing::Test {
 TEST_F(VoiceSessionTest, DirectPathAliceSpeaksAndBobDecodesHerTrack) {
   VoiceSession& alice = add_client({"alice", kAliceTrack});
   VoiceSession& bob = add_client({"bob", 0});
+  EXPECT_EQ(bob.direct_socket_fd(), -1) << "no direct link before connect_media";
   start(alice, true);
   start(bob, false);
   EXPECT_EQ(alice.path(), VoicePath::kDirect) << alice.fallback_reason();
   EXPECT_EQ(bob.path(), VoicePath::kDirect) << bob.fallback_reason();
   EXPECT_EQ(alice.track(), kAliceTrack);
+  const int bob_fd = bob.direct_socket_fd();
+  ASSERT_GE(bob_fd, 0);
+  EXPECT_NE(bob_fd, clients[1]->socket_fd()) << "the SFU link is its own socket";
+
+  // Bob's voice arrives on his direct socket: poll him only when it is readable.
+  size_t opus_heard = 0;
+  bob.on_opus([&](uint32_t, std::span<const uint8_t>) { ++opus_heard; });
+  ASSERT_TRUE(allo::testing::wait_until([&] { return opus_heard > 0; }, 5,
+                                        [&] {
+                                          EXPECT_TRUE(alice.send_pcm(sine_frame(0)));
+                                          clients[0]->poll(0);
+                                          alice.poll(0);
+                                          place_link.poll(0);
+                                          pollfd p{bob_fd, POLLIN, 0};
+                                          if (::poll(&p, 1, 20) == 1) bob.poll(0);
+                                        }));
+  bob.on_opus(nullptr);
 
   std::vector<std::vector<int16_t>> heard;
   bob.on_audio([&](uint32_t track, std::span<const int16_t> pcm) {
@@ -184,6 +203,7 @@ TEST_F(VoiceSessionTest, FallsBackToTheCompatiblePathWhenTheTokenIsRefused) {
   start(alice, true);
   EXPECT_EQ(alice.path(), VoicePath::kCompatible);
   EXPECT_EQ(alice.fallback_reason(), "refused");
+  EXPECT_EQ(alice.direct_socket_fd(), -1) << "no direct link on the compatible path";
   ASSERT_TRUE(alice.send_pcm(sine_frame(0)));
   FakePlace& place = *places.back();
   ASSERT_TRUE(pump_until(
