@@ -3,10 +3,14 @@
 // sweeping them all: it waits on their sockets (ReadySockets, epoll) and
 // polls a host as soon as its socket is readable, so a packet is handled
 // within microseconds of arriving instead of after half a sweep of every
-// host. Hosts still need polling when nothing arrives (ENet resends, acks
-// and pings; the Client's 20 Hz intents, clock sync and request timeouts),
-// so an UpkeepRota also polls every host once per upkeep period, spread over
-// the period, skipping hosts a readable socket had polled recently.
+// host. Readable voice sessions (direct-path media) are polled at once,
+// readable clients (state, replies, compatible-path media) join a queue
+// served in arrival order within a per-turn budget (set_client_budget()).
+// Hosts still need polling when nothing arrives (ENet resends, acks and
+// pings; the Client's 20 Hz intents, clock sync and request timeouts), so an
+// UpkeepRota also polls every host once per upkeep period, spread over the
+// period, skipping hosts polled recently or waiting in the queue; it also
+// finds datagrams ENet left in a socket (it reads at most 256 per service).
 //
 // Slots: client i is slot 2i, its voice session slot 2i+1. A session's
 // direct-path socket appears inside its client's poll (the token reply opens

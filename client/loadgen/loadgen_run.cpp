@@ -17,7 +17,7 @@ constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
 // Setup waits: at most this long per loop turn before re-checking progress.
 constexpr double kSetupTurnSeconds = 0.01;
-// While measuring, a loop turn spends at most this long on readable clients
+// From the settle phase on, a loop turn spends at most this long on readable clients
 // (state) before it looks at the voice sessions again (FleetPoller).
 constexpr double kClientBudgetSeconds = 0.00025;
 // Setup is over when no client got a full state set, and no loop turn was

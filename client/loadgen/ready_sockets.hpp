@@ -1,6 +1,10 @@
-// ReadySockets: one level-triggered epoll instance over many sockets, each
+// ReadySockets: one edge-triggered epoll instance over many sockets, each
 // watched under a caller-chosen tag (allo-loadgen: one tag per ENet host).
-// Owns the epoll fd, never the sockets. Not thread-safe. Linux only.
+// A tag is reported when data arrives (and when a socket that already holds
+// data is watched), not again while that data stays unread: the caller reads
+// until empty or remembers the tag. So a wait costs what arrived, not what
+// is still queued. Owns the epoll fd, never the sockets. Not thread-safe.
+// Linux only.
 //
 // Socket numbers are reused by the OS: when a watched socket is closed, the
 // kernel drops its watch, and a new socket may get the same number under
