@@ -134,7 +134,7 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
     ChildProcess loadgen({bin + "/allo-loadgen", "--place", "alloplace://" + local(place),
                           "--clients", std::to_string(c.clients), "--speakers",
                           std::to_string(c.speakers), "--selected", std::to_string(c.selected),
-                          "--seconds", std::to_string(c.seconds), "--warmup", "1", "--path",
+                          "--seconds", std::to_string(c.seconds), "--warmup", "3", "--path",
                           c.direct ? "direct" : "compatible"});
     const std::string out = loadgen.read_all(c.seconds + 180);
     loadgen.wait(5);
