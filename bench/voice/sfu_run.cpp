@@ -5,10 +5,10 @@
 
 #include <atomic>
 #include <csignal>
-#include <thread>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/net.hpp"
@@ -94,6 +94,7 @@ void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
   if (b.packets <= a.packets) return;
   result.steady_cpu_us_per_packet = 1e6 * (b.cpu - a.cpu) / (b.packets - a.packets);
   result.steady_seconds = b.t - a.t;
+  result.steady_packets_per_second = (b.packets - a.packets) / (b.t - a.t);
 }
 
 }  // namespace
@@ -123,19 +124,20 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
       next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(kSampleSeconds));
       std::this_thread::sleep_until(next);  // a sampling period, not a synchronization
-      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double t =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double cpu = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
-      const double packets = testing::metric_value(testing::scrape_metrics(sfu_metrics),
-                                                   "allo_sfu_packets_out_total");
+      const double packets =
+          testing::metric_value(testing::scrape_metrics(sfu_metrics), "allo_sfu_packets_out_total");
       samples.push_back({t, cpu, packets});
     }
   });
   {
-    ChildProcess loadgen({bin + "/allo-loadgen", "--place", "alloplace://" + local(place),
-                          "--clients", std::to_string(c.clients), "--speakers",
-                          std::to_string(c.speakers), "--selected", std::to_string(c.selected),
-                          "--seconds", std::to_string(c.seconds), "--warmup", "3", "--path",
-                          c.direct ? "direct" : "compatible"});
+    ChildProcess loadgen(
+        {bin + "/allo-loadgen", "--place", "alloplace://" + local(place), "--clients",
+         std::to_string(c.clients), "--speakers", std::to_string(c.speakers), "--selected",
+         std::to_string(c.selected), "--seconds", std::to_string(c.seconds), "--warmup", "3",
+         "--path", c.direct ? "direct" : "compatible", "--listeners", c.sink ? "sink" : "read"});
     const std::string out = loadgen.read_all(c.seconds + 180);
     loadgen.wait(5);
     auto report = loadgen::parse_report_line(out.substr(0, out.find('\n')));

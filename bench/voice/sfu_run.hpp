@@ -18,6 +18,7 @@ struct SfuRunConfig {
   uint32_t clients = 0, speakers = 0, selected = 6, workers = 2;
   bool direct = true;
   double seconds = 5;
+  bool sink = false;  // allo-loadgen --listeners sink (saturation: count packets out)
 };
 
 struct SfuRunResult {
@@ -28,7 +29,8 @@ struct SfuRunResult {
   double sfu_packets_out = 0;  // allo_sfu_packets_out_total at the end
   // SFU CPU microseconds per packet sent in the steady state; 0 if unknown.
   double steady_cpu_us_per_packet = 0;
-  double steady_seconds = 0;  // length of that stretch
+  double steady_seconds = 0;             // length of that stretch
+  double steady_packets_per_second = 0;  // the SFU's packets out per second in it
 };
 
 SfuRunResult run_sfu(const SfuRunConfig& config);

@@ -18,6 +18,11 @@ struct LoadgenOptions {
   double warmup_seconds = 1;
   bool direct = true;          // --path direct|compatible
   uint32_t decode_every = 97;  // decode every Nth delivery (0 = never)
+  // --listeners sink: during the send window only the speakers are polled;
+  // the other clients read nothing (their sockets overflow and the kernel
+  // drops). A saturation test of the SFU: count its packets out, not
+  // deliveries (the report's delivered/latency are then meaningless).
+  bool sink = false;
   double setup_timeout_seconds = 60;
 };
 
@@ -25,7 +30,8 @@ inline constexpr uint32_t kMaxLoadgenClients = 4000;
 inline constexpr double kMaxLoadgenSeconds = 600;
 
 // Flags: --place URL --clients N --speakers S --selected K --seconds T
-// --warmup T --path direct|compatible --decode-every N --setup-timeout T.
+// --warmup T --path direct|compatible --decode-every N --setup-timeout T
+// --listeners read|sink.
 // Errors: "bad_flag" (detail: "--clients: expected 1..4000, got 'x'", ...),
 // "help" (for -h/--help; detail is the usage text).
 proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args);

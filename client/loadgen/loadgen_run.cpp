@@ -1,6 +1,7 @@
 #include "loadgen_run.hpp"
 
 #include <sys/resource.h>
+#include <thread>
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,8 @@ namespace {
 
 constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
+// --listeners sink: how often the speakers' hosts are polled at least.
+constexpr double kSinkPollSeconds = 0.002;
 // Setup waits: at most this long per loop turn before re-checking progress.
 constexpr double kSetupTurnSeconds = 0.01;
 // From the settle phase on, a loop turn spends at most this long on readable clients
@@ -197,9 +200,26 @@ proto::Result<void> LoadgenRun::send_loop() {
   // The loop: send what is due, then serve input until the next frame is due.
   for (double now = send_start_; now < stop; now = mono_seconds()) {
     const double next_send = send_due_frames(now);
-    if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) return ok;
+    if (options_.sink) {
+      serve_speakers_only(std::min(next_send, stop));
+    } else if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) {
+      return ok;
+    }
   }
   return {};
+}
+
+void LoadgenRun::serve_speakers_only(double until) {
+  // Speakers keep their connections (acks, pings, their own sends); the rest
+  // are left unread on purpose. Polled every kSinkPollSeconds at most.
+  do {
+    for (uint32_t s = 0; s < options_.speakers; ++s) {
+      clients_[s]->poll(0);
+      sessions_[s]->poll(0);
+    }
+    const double wait = std::min(until - mono_seconds(), kSinkPollSeconds);
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));  // pacing
+  } while (mono_seconds() < until);
 }
 
 double LoadgenRun::send_due_frames(double now) {

@@ -9,10 +9,16 @@ namespace allo::loadgen {
 namespace {
 
 TEST(LoadgenOptions, ParsesEveryFlag) {
-  auto o = parse_loadgen_options({"--place", "alloplace://127.0.0.1:4000", "--clients", "500",
-                                  "--speakers", "20", "--selected", "6", "--seconds", "2.5",
-                                  "--warmup", "0", "--path", "compatible", "--decode-every", "0",
-                                  "--setup-timeout", "30"});
+  auto o = parse_loadgen_options({"--place",         "alloplace://127.0.0.1:4000",
+                                  "--clients",       "500",
+                                  "--speakers",      "20",
+                                  "--selected",      "6",
+                                  "--seconds",       "2.5",
+                                  "--warmup",        "0",
+                                  "--path",          "compatible",
+                                  "--decode-every",  "0",
+                                  "--setup-timeout", "30",
+                                  "--listeners",     "sink"});
   ASSERT_TRUE(o) << o.error().detail;
   EXPECT_EQ(o->place_url, "alloplace://127.0.0.1:4000");
   EXPECT_EQ(o->clients, 500u);
@@ -22,7 +28,9 @@ TEST(LoadgenOptions, ParsesEveryFlag) {
   EXPECT_DOUBLE_EQ(o->warmup_seconds, 0);
   EXPECT_FALSE(o->direct);
   EXPECT_EQ(o->decode_every, 0u);
+  EXPECT_TRUE(o->sink);
   EXPECT_TRUE(parse_loadgen_options({})->direct) << "the direct path by default";
+  EXPECT_FALSE(parse_loadgen_options({})->sink) << "listeners read by default";
 }
 
 TEST(LoadgenOptions, ErrorsNameTheFlag) {
@@ -31,6 +39,8 @@ TEST(LoadgenOptions, ErrorsNameTheFlag) {
   EXPECT_EQ(parse_loadgen_options({"--path", "udp"}).error().detail,
             "--path: expected direct or compatible, got 'udp'");
   EXPECT_EQ(parse_loadgen_options({"--seconds", "9999"}).error().code, "bad_flag");
+  EXPECT_EQ(parse_loadgen_options({"--listeners", "deaf"}).error().detail,
+            "--listeners: expected read or sink, got 'deaf'");
   EXPECT_EQ(parse_loadgen_options({"--clients", "2", "--speakers", "3"}).error().code, "bad_flag");
   EXPECT_EQ(parse_loadgen_options({"--seconds"}).error().detail, "--seconds: missing value");
   EXPECT_EQ(parse_loadgen_options({"--bogus", "1"}).error().detail, "unknown flag --bogus");

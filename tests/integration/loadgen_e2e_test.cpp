@@ -1,0 +1,55 @@
+// allo-loadgen against the real alloplace and allo-sfu: a normal run delivers
+// everything and decodes its sample; with --listeners sink only the speakers
+// read, while the SFU still sends every packet (what the saturation benchmark
+// counts).
+#include <gtest/gtest.h>
+
+#include "loadgen_report.hpp"
+#include "tests/integration/place_process.hpp"
+
+namespace allo::testing {
+namespace {
+
+struct Stack {
+  SfuProcess sfu;
+  PlaceProcess place{{"--sfu", sfu.link_endpoint()}};
+};
+
+loadgen::LoadgenReport run_loadgen(const Stack& stack, const std::string& listeners) {
+  ChildProcess loadgen({std::string(ALLO_BIN_DIR) + "/allo-loadgen", "--place", stack.place.url(),
+                        "--clients", "6", "--speakers", "2", "--seconds", "1", "--warmup", "0.5",
+                        "--decode-every", "5", "--path", "direct", "--listeners", listeners});
+  const std::string out = loadgen.read_all(60);
+  EXPECT_EQ(loadgen.wait(10), 0);
+  for (size_t start = 0; start < out.size();) {
+    size_t end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    if (auto report = loadgen::parse_report_line(out.substr(start, end - start))) return *report;
+    start = end + 1;
+  }
+  ADD_FAILURE() << "no report line in: " << out;
+  return {};
+}
+
+TEST(LoadgenE2E, EveryListenerGetsEverySpeakerAndTheSampleDecodes) {
+  Stack stack;
+  auto report = run_loadgen(stack, "read");
+  EXPECT_EQ(report.direct_clients, 6u);
+  // 4 listeners hear both speakers, each speaker hears the other: 10 streams.
+  EXPECT_EQ(report.expected, report.packets_sent * 10 / 2);
+  EXPECT_GE(report.delivered_ratio(), 0.99);
+  EXPECT_GT(report.decoded, 0u);
+  EXPECT_EQ(report.decode_failures, 0u);
+}
+
+TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
+  Stack stack;
+  auto report = run_loadgen(stack, "sink");
+  // Only the two speakers read: 2 of the 10 streams.
+  EXPECT_GT(report.delivered, 0u);
+  EXPECT_LE(report.delivered_ratio(), 0.25);
+  EXPECT_GE(stack.sfu.metric("allo_sfu_packets_out_total"), 0.95 * report.expected);
+}
+
+}  // namespace
+}  // namespace allo::testing
