@@ -71,27 +71,24 @@ struct Sample {
   double t, cpu, packets;
 };
 
-// Δcpu / Δpackets from the first to the last sampling interval whose packet
-// rate reaches 80% of the peak interval rate: the forwarding stretch, without
-// client setup before it and the drain after it.
+// Δcpu / Δpackets between the samples where the cumulative packets-out
+// count first reaches 10% and 90% of its final value: the forwarding stretch,
+// without client setup before it and the drain after it. Cumulative
+// quantiles, not per-interval rates: the workers publish their counters
+// every 250 ms, so one sampling interval can see zero or two publications.
 void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
   if (samples.size() < 3) return;
-  double peak = 0;
-  std::vector<double> rate(samples.size(), 0);
-  for (size_t i = 1; i < samples.size(); ++i) {
-    rate[i] = (samples[i].packets - samples[i - 1].packets) / (samples[i].t - samples[i - 1].t);
-    peak = std::max(peak, rate[i]);
-  }
-  size_t first = 0, last = 0;  // intervals (i-1, i]
-  for (size_t i = 1; i < samples.size(); ++i) {
-    if (rate[i] < 0.8 * peak) continue;
-    if (first == 0) first = i;
-    last = i;
-  }
-  if (first == 0) return;
-  const Sample& a = samples[first - 1];
-  const Sample& b = samples[last];
-  if (b.packets <= a.packets) return;
+  const double total = samples.back().packets - samples.front().packets;
+  if (total <= 0) return;
+  auto crossing = [&](double fraction) {
+    for (const Sample& s : samples) {
+      if (s.packets - samples.front().packets >= fraction * total) return &s;
+    }
+    return &samples.back();
+  };
+  const Sample& a = *crossing(0.1);
+  const Sample& b = *crossing(0.9);
+  if (b.t <= a.t || b.packets <= a.packets) return;
   result.steady_cpu_us_per_packet = 1e6 * (b.cpu - a.cpu) / (b.packets - a.packets);
   result.steady_seconds = b.t - a.t;
   result.steady_packets_per_second = (b.packets - a.packets) / (b.t - a.t);

@@ -2,9 +2,9 @@
 // 20 Hz) + allo-loadgen, as child processes on free loopback ports. The SFU's
 // CPU time is read from /proc over the whole loadgen run, and also sampled
 // with its packets-out counter every kSampleSeconds: CPU per packet is taken
-// over the steady state (from the first to the last sampling interval whose
-// send rate reaches 80% of the peak), not over client setup and drain, where the SFU works without
-// forwarding (handshakes, tokens, joins), as the naive forwarder has none.
+// over the steady state (between the samples where the cumulative packets-out
+// count reaches 10% and 90% of its total), not over client setup and drain, where the SFU works
+// without forwarding (handshakes, tokens, joins), as the naive forwarder has none.
 #pragma once
 
 #include <cstdint>

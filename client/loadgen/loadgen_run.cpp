@@ -104,7 +104,12 @@ proto::Result<void> LoadgenRun::join_all() {
     intent.yaw = 0.01 * i;
     intent.poses["head"].matrix = proto::kIdentityMatrix;
     c.set_intent(intent);
-    // Serve the clients joined so far (no waiting) before the next connect.
+    // Poll every client joined so far before the next (blocking) connect:
+    // readiness alone is not enough here, because the place sends joiners
+    // full state sets while this thread sits in connect(), and a client left
+    // for its rota turn can fall behind far enough to be dropped (seen at
+    // 1000 clients).
+    for (auto& joined : clients_) joined->poll(0);
     if (auto ok = poller_->serve(0); !ok) return ok;
   }
   while (announced < options_.clients && mono_seconds() < deadline) {
