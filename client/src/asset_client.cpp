@@ -15,10 +15,13 @@ AssetClient::AssetClient(Client& client)
   client_.on_asset_packet([this](std::string_view data) {
     on_packet({reinterpret_cast<const uint8_t*>(data.data()), data.size()});
   });
+  client_.on_assets_closed(
+      [this] { requester_.fail_all("disconnected", "the connection to the place closed"); });
 }
 
 AssetClient::~AssetClient() {
   client_.on_asset_packet(nullptr);
+  client_.on_assets_closed(nullptr);
 }
 
 void AssetClient::on_packet(std::span<const uint8_t> packet) {

@@ -75,6 +75,7 @@ void Client::disconnect(double timeout_seconds) {
 void Client::drop_connection() {
   connection_.reset();
   fail_all_pending("disconnected", "the connection to the place closed");
+  if (on_assets_closed_) on_assets_closed_();
   if (on_disconnect_) on_disconnect_();
 }
 

@@ -3,7 +3,8 @@
 // data and failures to its AssetRequester. Everything runs inside
 // Client::poll(), on the caller's thread; no threads, not thread-safe.
 // The Client must outlive the AssetClient; destroying the AssetClient removes
-// the hook. Malformed frames are counted in stats() and dropped.
+// the hooks. When the connection ends, every pending fetch fails with
+// "disconnected". Malformed frames are counted in stats() and dropped.
 //
 //   allo::client::AssetClient assets(client);
 //   std::string id = assets.publisher().add(bytes);           // serve it

@@ -124,6 +124,9 @@ class Client {
   void on_asset_packet(std::function<void(std::string_view)> handler) {
     on_asset_packet_ = std::move(handler);
   }
+  // Asset hook: the connection ended (AssetClient fails its fetches with
+  // "disconnected"); runs before on_disconnect. nullptr removes it.
+  void on_assets_closed(std::function<void()> handler) { on_assets_closed_ = std::move(handler); }
   // Queues one channel-2 asset frame (reliable; poll() flushes). Errors:
   // "not_connected", "send_failed".
   proto::Result<void> send_asset_frame(std::span<const uint8_t> frame);
@@ -194,6 +197,7 @@ class Client {
   std::string avatar_id_, place_name_;
   InteractionHandler on_interaction_;
   std::function<void()> on_disconnect_;
+  std::function<void()> on_assets_closed_;
   std::function<void(std::string_view)> on_asset_packet_;
   std::function<void(std::string_view)> on_media_packet_;
   StateMirror::ChangeCallback on_state_change_;
