@@ -1,8 +1,8 @@
 // asset_bench: the asset hit path (SDK clients <- alloplace --assetd <-
 // allo-assetd, served from LMDB) for 1 KB, 1 MB and 16 MB assets to 1, 10 and
-// 50 clients, beside raw LMDB reads and a plain ENet bulk transfer measured in
-// the same run, and the miss latency of a 1 MB asset (fetched from a
-// publishing agent). Starts both daemons from the build's bin directory.
+// 50 clients, beside raw LMDB reads and a plain ENet bulk transfer of the same
+// assets (one message per asset, in 64 KiB pieces) measured in the same run,
+// and the miss latency of a 1 MB asset (fetched from a publishing agent). Starts both daemons from the build's bin directory.
 // Prints medians and the hit/ENet ratio. Usage: asset_bench [--quick]
 #include <enet/enet.h>
 #include <fmt/format.h>
