@@ -2,8 +2,8 @@
 // allo-assetd, served from LMDB) for 1 KB, 1 MB and 16 MB assets to 1, 10 and
 // 50 clients, beside raw LMDB reads and a plain ENet bulk transfer of the same
 // assets (one message per asset, in 64 KiB pieces) measured in the same run,
-// and the miss latency of a 1 MB asset (fetched from a publishing agent). Starts both daemons from the build's bin directory.
-// Prints medians and the hit/ENet ratio. Usage: asset_bench [--quick]
+// and the miss latency of a 1 MB asset (fetched from a publishing agent). Starts both daemons from
+// the build's bin directory. Prints medians and the hit/ENet ratio. Usage: asset_bench [--quick]
 #include <enet/enet.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -167,8 +167,8 @@ int run(bool quick) {
       for (int r = 0; r < reps; ++r) {
         hit.push_back(total / fetch_all(group, ids[c.label]) / 1e6);
         enet.push_back(total /
-                       enet_bulk_seconds(c.count * c.bytes, std::min<size_t>(c.bytes, kMessageBytes),
-                                         n, keepalive) /
+                       enet_bulk_seconds(c.count * c.bytes,
+                                         std::min<size_t>(c.bytes, kMessageBytes), n, keepalive) /
                        1e6);
       }
       double h = median(hit), e = median(enet);

@@ -73,8 +73,8 @@ int allo_client_poll(allo_client* client, int timeout_ms);
 
 /* ok = 1: avatar_id and place_name set, error_json NULL.
  * ok = 0: avatar_id/place_name NULL, error_json = ["error",code,detail]. */
-typedef void (*allo_announce_cb)(void* user, int ok, const char* avatar_id,
-                                 const char* place_name, const char* error_json);
+typedef void (*allo_announce_cb)(void* user, int ok, const char* avatar_id, const char* place_name,
+                                 const char* error_json);
 int allo_client_announce(allo_client* client, const char* identity_json,
                          const char* avatar_spec_json, allo_announce_cb callback, void* user);
 /* The avatar id after a successful announce, else "". */
@@ -96,7 +96,8 @@ typedef void (*allo_interaction_cb)(void* user, const char* interaction_json);
 void allo_client_set_interaction_callback(allo_client* client, allo_interaction_cb callback,
                                           void* user);
 
-/* Per applied revision: {"revision":N,"full_set":bool,"added":[..],"changed":[..],"removed":[..]}. */
+/* Per applied revision: {"revision":N,"full_set":bool,"added":[..],"changed":[..],"removed":[..]}.
+ */
 typedef void (*allo_state_cb)(void* user, const char* change_json);
 void allo_client_set_state_callback(allo_client* client, allo_state_cb callback, void* user);
 uint64_t allo_client_state_revision(const allo_client* client);
