@@ -60,7 +60,9 @@ void LinkServer::poll(uint32_t timeout_ms, size_t max_events) {
   // Acknowledgements free budget without an event: while messages wait,
   // come back within a millisecond to move them into ENet.
   if (!waiting_.empty()) timeout_ms = std::min<uint32_t>(timeout_ms, 1);
-  if (enet_host_service(host_, &event, timeout_ms) <= 0) return;
+  const int got = enet_host_service(host_, &event, timeout_ms);
+  enet_link::keep_window(place_);
+  if (got <= 0) return;
   handle(event);
   for (size_t n = 1; n < max_events && enet_host_check_events(host_, &event) > 0; ++n) {
     handle(event);

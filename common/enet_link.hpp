@@ -48,6 +48,15 @@ inline void tune_host(ENetHost* host, bool loopback) {
   enet_socket_set_option(host->socket, ENET_SOCKOPT_SNDBUF, kLinkSocketBufferBytes);
 }
 
+// ENet resets a peer's window to at most 64 KiB whenever it handles a
+// bandwidth-limit command, which every host sends its peers on its next
+// 1 s throttle pass after any connect or disconnect. Call after each
+// enet_host_service on a connected link peer (cheap: one store).
+inline void keep_window(ENetPeer* peer) {
+  if (peer != nullptr && peer->state == ENET_PEER_STATE_CONNECTED)
+    peer->windowSize = kLinkWindowBytes;
+}
+
 // Call on ENET_EVENT_TYPE_CONNECT for a link peer, on both ends.
 inline void tune_peer(ENetPeer* peer) {
   peer->windowSize = kLinkWindowBytes;

@@ -36,16 +36,22 @@ class PeerSlots {
 
   // Call after every CONNECT and DISCONNECT event (and after resetting peers).
   void update() {
+    if (host_ == nullptr) return;
     size_t used = host_->peerCount;
     while (used > 0 && host_->peers[used - 1].state == ENET_PEER_STATE_DISCONNECTED) --used;
     size_t spare = std::max(kMinSpare, used);
     host_->peerCount = std::min(capacity_, used + spare);
   }
-  // Gives ENet back every slot; call before enet_host_destroy.
-  void restore() { host_->peerCount = capacity_; }
+  // Gives ENet back every slot and lets go of the host; call before
+  // enet_host_destroy (the destructor then leaves the freed host alone).
+  void restore() {
+    if (host_ == nullptr) return;
+    host_->peerCount = capacity_;
+    host_ = nullptr;
+  }
 
   size_t capacity() const { return capacity_; }
-  size_t scanned() const { return host_->peerCount; }
+  size_t scanned() const { return host_ == nullptr ? capacity_ : host_->peerCount; }
 
  private:
   ENetHost* host_;

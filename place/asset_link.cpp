@@ -53,6 +53,7 @@ void AssetLink::service(double now) {
     handle(event, now);
     ++handled;
   }
+  if (state_ == State::kUp) enet_link::keep_window(peer_);
   while (handled < kMaxAssetdEventsPerService && enet_host_check_events(host_, &event) > 0) {
     handle(event, now);
     ++handled;

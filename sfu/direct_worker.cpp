@@ -85,23 +85,31 @@ void DirectWorker::run() {
   constexpr double kReselectSeconds = 0.02;
   constexpr double kMetricsSeconds = 0.25;
   double next_reselect = 0, next_metrics = 0;
+  constexpr int kEventsPerTurn = 1024;
+  bool events_left = false;
   while (!stop_.load(std::memory_order_relaxed)) {
     // wait: for the socket or a packet from another thread, at most 1 ms
     // (ENet's timers: pings, resends), unless packets already wait
     WorkerWake& wake = mesh_.wake(index_);
     wake.prepare_sleep();
-    if (mesh_.depth(index_) == 0 && control_.size_approx() == 0)
+    if (!events_left && mesh_.depth(index_) == 0 && control_.size_approx() == 0)
       wake.sleep(static_cast<int>(host_->socket), 1);
     else
       wake.cancel_sleep();
     // poll: what the socket has
     ENetEvent event;
-    int budget = 1024;
+    int handled = 0;
     int got = enet_host_service(host_, &event, 0);
-    while (got > 0 && budget-- > 0) {
+    // At most kEventsPerTurn events; the next one is fetched only when it
+    // will be handled (an event fetched and left unhandled would be lost).
+    while (got > 0) {
       handle(event, steady_ns());
+      if (++handled >= kEventsPerTurn) break;
       got = enet_host_check_events(host_, &event);
     }
+    // ENet may still hold received events: no sleep next turn, the socket
+    // may stay quiet while they wait.
+    events_left = handled >= kEventsPerTurn;
     // control: registry changes from the link thread, in order
     drain_control();
     // fan-out: packets that arrived on other workers or on the link

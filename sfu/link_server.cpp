@@ -48,22 +48,30 @@ LinkServer::~LinkServer() {
 void LinkServer::run(const std::atomic<bool>& stop) {
   stop_ = &stop;
   double next_report = 0;
+  constexpr int kEventsPerTurn = 1024;
+  bool events_left = false;
   while (!stop.load(std::memory_order_relaxed)) {
     // wait: for the link socket or worker output, at most 1 ms (ENet timers)
     WorkerWake& wake = mesh_.wake(mesh_.link_source());
     wake.prepare_sleep();
-    if (worker_output_waiting())
+    if (events_left || worker_output_waiting())
       wake.cancel_sleep();
     else
       wake.sleep(static_cast<int>(host_->socket), 1);
     // poll + handle
     ENetEvent event;
-    int budget = 1024;
+    int handled = 0;
     int got = enet_host_service(host_, &event, 0);
-    while (got > 0 && budget-- > 0) {
+    // At most kEventsPerTurn events; the next one is fetched only when it
+    // will be handled (an event fetched and left unhandled would be lost).
+    while (got > 0) {
       handle(event, steady_ns());
+      if (++handled >= kEventsPerTurn) break;
       got = enet_host_check_events(host_, &event);
     }
+    // ENet may still hold received events: no sleep next turn, the socket
+    // may stay quiet while they wait.
+    events_left = handled >= kEventsPerTurn;
     // relay what the workers produced
     relay_worker_output();
     // send
