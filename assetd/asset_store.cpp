@@ -6,6 +6,13 @@
 namespace allo::assetd {
 namespace {
 
+// "range_out_of_bounds" unless [start, start + count) lies within `total`.
+proto::Result<void> check_range(uint64_t total, uint64_t start, uint64_t count) {
+  if (start > total || count > total - start)
+    return proto::fail("range_out_of_bounds", "range past total length " + std::to_string(total));
+  return {};
+}
+
 std::span<const uint8_t> id_bytes(const std::string& id) {
   return {reinterpret_cast<const uint8_t*>(id.data()), id.size()};
 }
@@ -86,10 +93,8 @@ std::optional<uint64_t> AssetStore::total_length(const std::string& id) {
 proto::Result<std::vector<uint8_t>> AssetStore::read(const std::string& id, uint64_t start,
                                                      uint64_t count) {
   if (auto bytes = pending(id)) {
-    if (start > bytes->size() || count > bytes->size() - start) {
-      return proto::fail("range_out_of_bounds",
-                         "range past total length " + std::to_string(bytes->size()));
-    }
+    if (auto bad = check_range(bytes->size(), start, count); !bad)
+      return std::unexpected(bad.error());
     return std::vector<uint8_t>(bytes->begin() + start, bytes->begin() + start + count);
   }
   ReadTxn txn(env_->env());
@@ -97,10 +102,8 @@ proto::Result<std::vector<uint8_t>> AssetStore::read(const std::string& id, uint
   auto found = lmdb_get(txn.get(), env_->dbis().meta, id_bytes(id));
   auto meta = found ? decode_meta(*found) : std::nullopt;
   if (!meta) return proto::fail("not_found", id + " is not stored");
-  if (start > meta->total_length || count > meta->total_length - start) {
-    return proto::fail("range_out_of_bounds",
-                       "range past total length " + std::to_string(meta->total_length));
-  }
+  if (auto bad = check_range(meta->total_length, start, count); !bad)
+    return std::unexpected(bad.error());
   std::vector<uint8_t> out;
   out.reserve(count);
   uint64_t offset = start, end = start + count;

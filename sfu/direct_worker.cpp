@@ -90,12 +90,9 @@ void DirectWorker::run() {
   while (!stop_.load(std::memory_order_relaxed)) {
     // wait: for the socket or a packet from another thread, at most 1 ms
     // (ENet's timers: pings, resends), unless packets already wait
-    WorkerWake& wake = mesh_.wake(index_);
-    wake.prepare_sleep();
-    if (!events_left && mesh_.depth(index_) == 0 && control_.size_approx() == 0)
-      wake.sleep(static_cast<int>(host_->socket), 1);
-    else
-      wake.cancel_sleep();
+    mesh_.wake(index_).wait(static_cast<int>(host_->socket), 1, [&] {
+      return events_left || mesh_.depth(index_) > 0 || control_.size_approx() > 0;
+    });
     // poll: what the socket has
     ENetEvent event;
     int handled = 0;

@@ -52,12 +52,9 @@ void LinkServer::run(const std::atomic<bool>& stop) {
   bool events_left = false;
   while (!stop.load(std::memory_order_relaxed)) {
     // wait: for the link socket or worker output, at most 1 ms (ENet timers)
-    WorkerWake& wake = mesh_.wake(mesh_.link_source());
-    wake.prepare_sleep();
-    if (events_left || worker_output_waiting())
-      wake.cancel_sleep();
-    else
-      wake.sleep(static_cast<int>(host_->socket), 1);
+    mesh_.wake(mesh_.link_source()).wait(static_cast<int>(host_->socket), 1, [&] {
+      return events_left || worker_output_waiting();
+    });
     // poll + handle
     ENetEvent event;
     int handled = 0;

@@ -25,13 +25,18 @@ class WorkerWake {
   WorkerWake(const WorkerWake&) = delete;
   WorkerWake& operator=(const WorkerWake&) = delete;
 
-  // Worker: announce the intent to sleep; check the queues after this.
-  void prepare_sleep();
-  // Worker: waits until `socket_fd` is readable, wake() is called, or
-  // timeout_ms passes; clears `sleeping` and any pending wake-up.
-  void sleep(int socket_fd, int timeout_ms);
-  // Worker: it decided not to sleep after prepare_sleep().
-  void cancel_sleep() { sleeping_.store(false, std::memory_order_relaxed); }
+  // Worker: sleeps until `socket_fd` is readable, wake() is called, or
+  // timeout_ms passes, unless has_work() (checked after announcing the
+  // sleep, so a packet queued meanwhile is either seen or wakes it) says
+  // there is something to do already.
+  template <class HasWork>
+  void wait(int socket_fd, int timeout_ms, HasWork&& has_work) {
+    prepare_sleep();
+    if (has_work())
+      sleeping_.store(false, std::memory_order_relaxed);
+    else
+      sleep(socket_fd, timeout_ms);
+  }
 
   // Producer: after pushing to one of the worker's queues.
   void wake();
@@ -39,6 +44,10 @@ class WorkerWake {
   uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
 
  private:
+  void prepare_sleep();
+  // Clears `sleeping` and any pending wake-up after the poll.
+  void sleep(int socket_fd, int timeout_ms);
+
   int fd_;
   std::atomic<bool> sleeping_{false};
   std::atomic<uint64_t> wakeups_{0};

@@ -30,10 +30,13 @@ class WorkerWakeTest : public ::testing::Test {
 };
 
 TEST_F(WorkerWakeTest, AWakeFromAnotherThreadEndsTheSleepAtOnce) {
-  wake_.prepare_sleep();
-  std::thread producer([&] { wake_.wake(); });
+  std::thread producer;
   auto start = Clock::now();
-  wake_.sleep(pipe_[0], 5000);
+  // The producer starts once the sleep is announced.
+  wake_.wait(pipe_[0], 5000, [&] {
+    producer = std::thread([&] { wake_.wake(); });
+    return false;
+  });
   EXPECT_LT(seconds_since(start), 1.0);
   producer.join();
   EXPECT_EQ(wake_.wakeups(), 1u);
@@ -42,24 +45,21 @@ TEST_F(WorkerWakeTest, AWakeFromAnotherThreadEndsTheSleepAtOnce) {
 TEST_F(WorkerWakeTest, AWorkerThatIsAwakeCostsProducersNothing) {
   wake_.wake();  // not sleeping: no write, no wake-up pending
   EXPECT_EQ(wake_.wakeups(), 0u);
-  wake_.prepare_sleep();
   auto start = Clock::now();
-  wake_.sleep(pipe_[0], 30);
+  wake_.wait(pipe_[0], 30, [] { return false; });
   EXPECT_GE(seconds_since(start), 0.025);  // the timeout, not a stale wake-up
 }
 
 TEST_F(WorkerWakeTest, CancelledSleepIgnoresLaterWakes) {
-  wake_.prepare_sleep();
-  wake_.cancel_sleep();
+  wake_.wait(pipe_[0], 5000, [] { return true; });  // work waiting: no sleep
   wake_.wake();
   EXPECT_EQ(wake_.wakeups(), 0u);
 }
 
 TEST_F(WorkerWakeTest, TheSocketEndsTheSleepToo) {
-  wake_.prepare_sleep();
   ASSERT_EQ(write(pipe_[1], "x", 1), 1);
   auto start = Clock::now();
-  wake_.sleep(pipe_[0], 5000);
+  wake_.wait(pipe_[0], 5000, [] { return false; });
   EXPECT_LT(seconds_since(start), 1.0);
 }
 
@@ -67,12 +67,14 @@ TEST(PacketMeshWake, BroadcastWakesASleepingDestinationWorker) {
   PacketMesh mesh(2, 8);
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  mesh.wake(1).prepare_sleep();
-  std::thread source([&] {
-    mesh.broadcast(0, PacketRef::create(std::vector<uint8_t>{1, 2}, 1, 0, 0));
-  });
+  std::thread source;
   auto start = Clock::now();
-  mesh.wake(1).sleep(fds[0], 5000);
+  mesh.wake(1).wait(fds[0], 5000, [&] {
+    source = std::thread([&] {
+      mesh.broadcast(0, PacketRef::create(std::vector<uint8_t>{1, 2}, 1, 0, 0));
+    });
+    return false;
+  });
   EXPECT_LT(seconds_since(start), 1.0);
   source.join();
   EXPECT_EQ(mesh.depth(1), 1u);
