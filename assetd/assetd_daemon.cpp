@@ -123,6 +123,9 @@ void AssetDaemon::on_link_message(const proto::LinkMessage& m) {
     case proto::LinkKind::kFrameToAgent:
       on_link_rejected("frame_to_agent_from_place");
       break;
+    case proto::LinkKind::kBatch:  // LinkServer unpacks batches; they never nest
+      on_link_rejected("bad_payload");
+      break;
   }
 }
 

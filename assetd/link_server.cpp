@@ -37,6 +37,7 @@ void LinkServer::on_packet_freed(ENetPacket* packet) {
 }
 
 void LinkServer::drop_waiting() {
+  batch_.clear();
   for (ENetPacket* packet : waiting_) enet_packet_destroy(packet);
   waiting_.clear();
 }
@@ -95,12 +96,12 @@ void LinkServer::handle(ENetEvent& event) {
       break;
     case ENET_EVENT_TYPE_RECEIVE: {
       if (event.peer == place_ && event.channelID == 0) {
-        auto message = proto::parse_link_message({event.packet->data, event.packet->dataLength});
-        if (message) {
-          listener_.on_link_message(*message);
+        auto messages = proto::parse_link_packet({event.packet->data, event.packet->dataLength});
+        if (messages) {
+          for (const auto& m : *messages) listener_.on_link_message(m);
         } else {
-          log::debug("bad link message: {}", message.error().detail);
-          listener_.on_link_rejected(message.error().code);
+          log::debug("bad link message: {}", messages.error().detail);
+          listener_.on_link_rejected(messages.error().code);
         }
       } else {
         listener_.on_link_rejected("wrong_channel_or_peer");
@@ -115,16 +116,36 @@ void LinkServer::handle(ENetEvent& event) {
 
 bool LinkServer::send(std::span<const uint8_t> message) {
   if (place_ == nullptr) return false;
-  ENetPacket* packet =
-      enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
-  if (packet == nullptr) return false;
-  packet->freeCallback = on_packet_freed;
-  waiting_.push_back(packet);
-  pump();
+  if (!proto::LinkBatchWriter::batchable(message.size())) {
+    close_batch();  // keeps the order
+    queue_packet(message);
+    pump();
+    return true;
+  }
+  if (batch_.full_for(message.size())) close_batch();
+  batch_.add(message);
   return true;
 }
 
+void LinkServer::close_batch() {
+  if (batch_.empty()) return;
+  queue_packet(batch_.bytes());
+  batch_.clear();
+}
+
+void LinkServer::queue_packet(std::span<const uint8_t> message) {
+  ENetPacket* packet =
+      enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
+  if (packet == nullptr) {
+    log::error("link: cannot allocate a {} byte packet; message dropped", message.size());
+    return;
+  }
+  packet->freeCallback = on_packet_freed;
+  waiting_.push_back(packet);
+}
+
 void LinkServer::flush() {
+  close_batch();
   pump();
   enet_host_flush(host_);
 }

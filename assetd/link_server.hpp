@@ -1,12 +1,13 @@
 // The ENet side of the place link: a host on the link address that one place
 // connects to; every packet on channel 0 is parsed as a link message and
 // handed up, bad ones are reported and dropped. A newer place connection
-// replaces an older one. Outgoing messages wait in the server's own FIFO and
-// enter ENet only while less than kLinkBytesInEnet is queued or in flight
-// there: ENet walks a peer's whole outgoing list on every service, so a long
-// one (every agent's window at once) costs O(backlog) per loop iteration.
-// Owns the ENet host. Not thread-safe: one thread.
-// enet_initialize() must have been called.
+// replaces an older one. Small outgoing messages are collected into batches
+// (proto::LinkBatchWriter; a batch closes at flush() or when full), and
+// incoming batches are handed up message by message. Outgoing packets wait in the server's own FIFO
+// and enter ENet only while less than kLinkBytesInEnet is queued or in flight there: ENet walks a
+// peer's whole outgoing list on every service, so a long one (every agent's window at once) costs
+// O(backlog) per loop iteration. Owns the ENet host. Not thread-safe: one thread. enet_initialize()
+// must have been called.
 #pragma once
 
 #include <enet/enet.h>
@@ -46,7 +47,8 @@ class LinkServer {
   void poll(uint32_t timeout_ms, size_t max_events);
   // Queues a reliable message to the place; false when none is connected.
   bool send(std::span<const uint8_t> message);
-  // Moves queued messages into ENet (within the budget) and sends them.
+  // Closes the open batch, moves queued packets into ENet (within the
+  // budget) and sends them.
   void flush();
   bool connected() const { return place_ != nullptr; }
   size_t waiting_messages() const { return waiting_.size(); }
@@ -55,12 +57,15 @@ class LinkServer {
   LinkServer(ENetHost* host, Listener& listener) : host_(host), listener_(listener) {}
   void handle(ENetEvent& event);
   void pump();
+  void queue_packet(std::span<const uint8_t> message);
+  void close_batch();
   void drop_waiting();
   static void on_packet_freed(ENetPacket* packet);
 
   ENetHost* host_;
   Listener& listener_;
   ENetPeer* place_ = nullptr;
+  proto::LinkBatchWriter batch_;     // small messages not yet in a packet
   std::deque<ENetPacket*> waiting_;  // not yet handed to ENet
   size_t in_enet_ = 0;               // bytes handed to ENet and not yet released
 };

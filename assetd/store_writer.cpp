@@ -1,5 +1,6 @@
 #include "assetd/store_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "assetd/store_layout.hpp"
@@ -8,7 +9,6 @@
 namespace allo::assetd {
 namespace {
 
-constexpr size_t kTouchBatch = 256;
 constexpr uint64_t kMapSlackPages = 64;
 // Values larger than this go to overflow pages (about half a page in LMDB).
 constexpr uint64_t kInlineValueBytes = 2000;
@@ -124,7 +124,7 @@ void StoreWriter::touch(std::string id) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    touches_.push_back(std::move(id));
+    touches_.insert_or_assign(std::move(id), touch_order_++);
     wake = touches_.size() >= kTouchBatch;
   }
   if (wake) wake_.notify_one();
@@ -144,16 +144,22 @@ void StoreWriter::sync() {
 void StoreWriter::run() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait_for(lock, std::chrono::seconds(1),
+    wake_.wait_for(lock, std::chrono::duration<double>(kTouchFlushSeconds),
                    [&] { return stop_ || !jobs_.empty() || touches_.size() >= kTouchBatch; });
     std::deque<Job> jobs;
     jobs.swap(jobs_);
-    std::vector<std::string> touches;
-    touches.swap(touches_);
+    std::vector<std::pair<uint64_t, std::string>> ordered;
+    ordered.reserve(touches_.size());
+    for (auto& [id, order] : touches_) ordered.emplace_back(order, id);
+    touches_.clear();
     bool stopping = stop_;
     lock.unlock();
-    // Touches queued before a commit are applied before it, so LRU order
-    // follows the order of calls.
+    // Touches queued before a commit are applied before it, each asset at
+    // its latest touch, so LRU order follows the order of calls.
+    std::sort(ordered.begin(), ordered.end());
+    std::vector<std::string> touches;
+    touches.reserve(ordered.size());
+    for (auto& entry : ordered) touches.push_back(std::move(entry.second));
     apply_touches_and_counters(touches);
     for (const Job& job : jobs) {
       if (job.bytes) {

@@ -6,6 +6,11 @@
 // until the store's data pages plus the new asset fit the budget, and is
 // refused (kStoreFull) when the file's pages in use would pass the hard limit
 // or the map would run out (no MDB_MAP_FULL reaches the caller).
+// LRU touches are coalesced: an asset read a thousand times between two
+// writes costs one LRU update, ordered by its latest touch, and touches alone
+// are written at most once per kTouchFlushSeconds (or when kTouchBatch
+// distinct assets wait), so a hit-heavy load does not turn into a stream of
+// synced write transactions. A crash loses at most that much LRU recency.
 // Thread-safe: every public method may be called from any thread; the commit
 // callback runs on the writer thread.
 #pragma once
@@ -75,6 +80,11 @@ class StoreWriter {
   // Applies every queued job, then joins the thread.
   ~StoreWriter();
 
+  // Touches alone are written this often at most...
+  static constexpr double kTouchFlushSeconds = 1.0;
+  // ...unless this many distinct assets wait for one.
+  static constexpr size_t kTouchBatch = 4096;
+
   void commit(std::string id, std::shared_ptr<const std::vector<uint8_t>> bytes);
   void touch(std::string id);
   // Blocks until every job queued before this call has been applied.
@@ -108,7 +118,9 @@ class StoreWriter {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;
-  std::vector<std::string> touches_;
+  // Waiting touches: asset id -> order of its latest touch.
+  std::unordered_map<std::string, uint64_t> touches_;
+  uint64_t touch_order_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };

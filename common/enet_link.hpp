@@ -16,14 +16,15 @@
 
 #include <cstdint>
 
+#include "common/socket_buffers.hpp"
+
 namespace allo::enet_link {
 
 // Bytes of reliable data a link peer may have unacknowledged.
 inline constexpr uint32_t kLinkWindowBytes = 512u << 10;
-// Socket buffers of a link host (the kernel caps them at net.core.rmem_max and
-// wmem_max): a full window must fit in the receiver's buffer, or loopback drops
-// datagrams and ENet waits for a retransmission timeout.
-inline constexpr int kLinkSocketBufferBytes = 2 << 20;
+// A link host's socket buffers are kLinkSocketBufferBytes (socket_buffers.hpp):
+// a full window must fit in the receiver's buffer, or loopback drops datagrams
+// and ENet waits for a retransmission timeout.
 
 // Datagram size on a loopback link (ENet's maximum). Not used towards other
 // hosts: 4 KiB datagrams would be split by IP on a 1500-byte network.
@@ -44,8 +45,7 @@ inline void tune_host(ENetHost* host, bool loopback) {
     // takes the host's MTU again only when it is reset.
     for (size_t i = 0; i < host->peerCount; ++i) host->peers[i].mtu = kLoopbackMtu;
   }
-  enet_socket_set_option(host->socket, ENET_SOCKOPT_RCVBUF, kLinkSocketBufferBytes);
-  enet_socket_set_option(host->socket, ENET_SOCKOPT_SNDBUF, kLinkSocketBufferBytes);
+  (void)set_socket_buffers(static_cast<int>(host->socket), kLinkSocketBufferBytes);
 }
 
 // ENet resets a peer's window to at most 64 KiB whenever it handles a

@@ -63,6 +63,7 @@ void AssetLink::service(double now) {
 
 void AssetLink::flush() {
   pacer_.pump();  // credits for released frames, then frames into ENet
+  send_batch();
   enet_host_flush(host_);
 }
 
@@ -99,6 +100,7 @@ void AssetLink::handle(const ENetEvent& event, double now) {
 
 void AssetLink::drop_link(double now) {
   bool was_up = state_ == State::kUp;
+  batch_.clear();
   peer_ = nullptr;
   state_ = State::kIdle;
   next_attempt_ = now + kAssetdReconnectSeconds;
@@ -108,6 +110,22 @@ void AssetLink::drop_link(double now) {
 
 void AssetLink::send_link(std::vector<uint8_t> message) {
   if (state_ != State::kUp) return;
+  if (!proto::LinkBatchWriter::batchable(message.size())) {
+    send_batch();  // keeps the order
+    send_packet(message);
+    return;
+  }
+  if (batch_.full_for(message.size())) send_batch();
+  batch_.add(message);
+}
+
+void AssetLink::send_batch() {
+  if (batch_.empty() || state_ != State::kUp) return;
+  send_packet(batch_.bytes());
+  batch_.clear();
+}
+
+void AssetLink::send_packet(std::span<const uint8_t> message) {
   ENetPacket* packet =
       enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE);
   if (packet && enet_peer_send(peer_, 0, packet) != 0) enet_packet_destroy(packet);

@@ -5,6 +5,7 @@
 // Frames for agents go out on the agents' own ENet peers through an AssetPacer
 // (short ENet queues); when ENet releases such a packet (acknowledged, or
 // dropped with the peer) the next flush() sends assetd a `delivered` credit.
+// Small link messages of a loop turn go out as one batch at flush().
 // The routing itself is AssetRelay's. Not thread-safe: the loop thread only.
 // Construction throws std::runtime_error when the ENet host cannot be created.
 #pragma once
@@ -18,6 +19,7 @@
 #include "place/asset_pacer.hpp"
 #include "place/asset_relay.hpp"
 #include "place/place_server.hpp"
+#include "proto/assetd_link.hpp"
 
 namespace allo::place {
 
@@ -51,6 +53,8 @@ class AssetLink : public LoopService, private AssetRelayOutput {
   enum class State { kIdle, kConnecting, kUp };
 
   void send_link(std::vector<uint8_t> message) override;
+  void send_packet(std::span<const uint8_t> message);
+  void send_batch();
   void deliver(AgentId agent, std::span<const uint8_t> frame) override;
   void start_connect(double now);
   void handle(const ENetEvent& event, double now);
@@ -64,7 +68,8 @@ class AssetLink : public LoopService, private AssetRelayOutput {
   State state_ = State::kIdle;
   double next_attempt_ = 0;
   double attempt_deadline_ = 0;
-  uint64_t session_ = 0;  // link connections so far; stale credits are dropped
+  uint64_t session_ = 0;          // link connections so far; stale credits are dropped
+  proto::LinkBatchWriter batch_;  // small messages of this loop turn
   AssetPacer pacer_;
   AssetRelay relay_;
 };

@@ -53,8 +53,10 @@ void AssetPacer::drain_releases() {
   releases_->released.clear();
   releases_->dropped.clear();
   for (const Release& r : released) {
-    if (auto it = agents_.find(r.agent); it != agents_.end())
+    if (auto it = agents_.find(r.agent); it != agents_.end()) {
       it->second.in_enet -= std::min<size_t>(it->second.in_enet, r.bytes);
+      it->second.frames_in_enet -= std::min<size_t>(it->second.frames_in_enet, 1);
+    }
     on_released_(r);
   }
   for (const Release& r : dropped) on_released_(r);
@@ -75,7 +77,8 @@ void AssetPacer::pump() {
     AgentQueue& queue = it->second;
     ENetPeer* peer = queue.waiting.empty() ? nullptr : peers_(it->first);
     if (!queue.waiting.empty() && peer == nullptr) drop_agent(it->first, queue);
-    while (peer != nullptr && !queue.waiting.empty() && queue.in_enet < kAssetPacerBytesInEnet) {
+    while (peer != nullptr && !queue.waiting.empty() && queue.in_enet < kAssetPacerBytesInEnet &&
+           queue.frames_in_enet < kAssetPacerFramesInEnet) {
       ENetPacket* packet = queue.waiting.front();
       queue.waiting.pop_front();
       auto* tag = static_cast<PacketTag*>(packet->userData);
@@ -87,6 +90,7 @@ void AssetPacer::pump() {
         continue;
       }
       queue.in_enet += bytes;
+      ++queue.frames_in_enet;
     }
     // Forget idle agents (nothing waiting, nothing in ENet).
     if (queue.waiting.empty() && queue.in_enet == 0)

@@ -4,10 +4,10 @@
 // 50 agents) made each loop iteration cost O(queued fragments) and the hit
 // path slower the more it had queued. The pacer keeps frames in its own
 // per-agent FIFO and hands one to ENet only while that agent has fewer than
-// kAssetPacerBytesInEnet bytes there, so ENet's lists stay about one window
-// long. Credits for assetd still flow when ENet releases a packet
-// (acknowledged by the agent, or dropped with its peer): the pacer reports
-// every release through `on_released`.
+// kAssetPacerBytesInEnet bytes and kAssetPacerFramesInEnet frames there, so
+// ENet's lists stay about one window long. Credits for assetd still flow when ENet releases a
+// packet (acknowledged by the agent, or dropped with its peer): the pacer reports every release
+// through `on_released`.
 //
 // The ENetPackets it creates carry a tag in userData and a freeCallback; the
 // tag holds a shared ReleaseQueue because ENet may release packets after the
@@ -33,6 +33,10 @@ namespace allo::place {
 // two 64 KiB frames, so one is in flight (ENet's default 64 KiB window) while
 // the next waits.
 inline constexpr size_t kAssetPacerBytesInEnet = 160 * 1024;
+// Frames one agent may have inside ENet: small frames (1 KB assets) fill
+// ENet's 64 KiB window at about 50; past the window, ENet's flush walks every
+// queued reliable command of the peer looking for something it may send.
+inline constexpr size_t kAssetPacerFramesInEnet = 48;
 
 class AssetPacer {
  public:
@@ -71,7 +75,8 @@ class AssetPacer {
  private:
   struct AgentQueue {
     std::deque<ENetPacket*> waiting;
-    size_t in_enet = 0;
+    size_t in_enet = 0;  // bytes
+    size_t frames_in_enet = 0;
   };
   void drain_releases();
   void drop_agent(AgentId agent, AgentQueue& queue);

@@ -1,5 +1,8 @@
 #include "place/asset_relay.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "common/log.hpp"
 #include "proto/asset_frame.hpp"
 #include "proto/assetd_link.hpp"
@@ -77,32 +80,35 @@ void AssetRelay::on_link_down() {
 }
 
 void AssetRelay::on_link_message(std::span<const uint8_t> message) {
-  auto parsed = proto::parse_link_message(message);
+  auto parsed = proto::parse_link_packet(message);
   if (!parsed) {
     place_.metrics().rejected("assetd_link_" + parsed.error().code);
     log::warn("asset link: message dropped: {}", parsed.error().detail);
     return;
   }
-  switch (parsed->kind) {
+  for (const auto& m : *parsed) handle_link_message(m);
+}
+
+void AssetRelay::handle_link_message(const proto::LinkMessage& m) {
+  switch (m.kind) {
     case proto::LinkKind::kHello:
-      if (parsed->version != proto::kAssetdLinkVersion) {
-        log::warn("asset link: assetd speaks version {}, this place {}", parsed->version,
+      if (m.version != proto::kAssetdLinkVersion) {
+        log::warn("asset link: assetd speaks version {}, this place {}", m.version,
                   proto::kAssetdLinkVersion);
       }
       return;
     case proto::LinkKind::kFrameToAgent:
-      if (!joined_.contains(parsed->agent) || !place_.agent(parsed->agent)) {
-        log::debug("asset frame for departed agent {} dropped", parsed->agent);
+      if (!joined_.contains(m.agent) || !place_.agent(m.agent)) {
+        log::debug("asset frame for departed agent {} dropped", m.agent);
         return;
       }
       frames_to_agents_.Increment();
-      bytes_to_agents_.Increment(static_cast<double>(parsed->frame.size()));
-      output_.deliver(parsed->agent, parsed->frame);
+      bytes_to_agents_.Increment(static_cast<double>(m.frame.size()));
+      output_.deliver(m.agent, m.frame);
       return;
     default:
       place_.metrics().rejected("assetd_link_unexpected_kind");
-      log::warn("asset link: unexpected message kind {} from assetd",
-                static_cast<int>(parsed->kind));
+      log::warn("asset link: unexpected message kind {} from assetd", static_cast<int>(m.kind));
       return;
   }
 }
@@ -145,6 +151,15 @@ void AssetRelay::answer_unavailable(Agent& agent, std::span<const uint8_t> frame
 }
 
 uint32_t AssetRelay::hint_for(std::span<const uint8_t> frame) const {
+  // Most requests name no publisher: skip the JSON parse when the header does
+  // not even contain the key (a key spelled with escapes only loses the hint).
+  constexpr std::string_view kKey = "published_by";
+  const size_t header_end = frame.size() < limits::kAssetFrameHeaderBytes
+                                ? 0
+                                : std::min(frame.size(), limits::kAssetFrameHeaderBytes +
+                                                             ((size_t{frame[2]} << 8) | frame[3]));
+  const std::string_view header(reinterpret_cast<const char*>(frame.data()), header_end);
+  if (header.find(kKey) == std::string_view::npos) return 0;
   auto parsed = proto::parse_asset_frame(frame);
   if (!parsed) return 0;  // assetd answers and counts malformed frames
   auto it = parsed->header.find("published_by");

@@ -25,6 +25,7 @@
 
 #include "place/place.hpp"
 #include "place/place_hooks.hpp"
+#include "proto/assetd_link.hpp"
 
 namespace allo::place {
 
@@ -58,7 +59,8 @@ class AssetRelay : public PlaceObserver {
   // Sends hello and agent_joined for every joined agent.
   void on_link_up();
   void on_link_down();
-  // One message received from assetd; bad ones are counted and dropped.
+  // One packet received from assetd (a message or a batch); bad ones are
+  // counted and dropped whole.
   void on_link_message(std::span<const uint8_t> message);
   // ENet released a delivered frame: credits assetd's window for that agent
   // (dropped for agents that left, or when the link is down).
@@ -74,6 +76,7 @@ class AssetRelay : public PlaceObserver {
   bool joined(AgentId agent) const { return joined_.contains(agent); }
 
  private:
+  void handle_link_message(const proto::LinkMessage& message);
   void join(AgentId agent);
   void answer_unavailable(Agent& agent, std::span<const uint8_t> frame);
   uint32_t hint_for(std::span<const uint8_t> frame) const;

@@ -7,6 +7,7 @@
 
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
+#include "common/socket_buffers.hpp"
 #include "proto/limits.hpp"
 
 namespace allo::place {
@@ -32,6 +33,12 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
   host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0);
   if (!host_) throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
   host_->maximumPacketSize = kEnetMaximumPacketSize;
+  const int granted = set_socket_buffers(static_cast<int>(host_->socket), kPublicSocketBufferBytes);
+  if (granted < kPublicSocketBufferBytes)
+    log::warn(
+        "listen {}: the kernel granted a {} byte receive buffer of {} asked "
+        "(raise net.core.rmem_max); bursts from many clients may be dropped",
+        config.listen.to_string(), granted, kPublicSocketBufferBytes);
   slots_ = std::make_unique<PeerSlots>(host_);
   double now = mono_seconds();
   PlaceOptions options{config.name, config.announce_timeout, config.request_timeout};

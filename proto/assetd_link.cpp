@@ -33,12 +33,13 @@ Result<LinkMessage> parse_link_message(std::span<const uint8_t> bytes) {
   }
   LinkMessage msg;
   uint8_t kind = bytes[0];
-  if (kind < 1 || kind > 7) return fail("unknown_kind", "link kind " + std::to_string(kind));
+  if (kind < 1 || kind > 8) return fail("unknown_kind", "link kind " + std::to_string(kind));
   msg.kind = static_cast<LinkKind>(kind);
   msg.agent = read_u32(bytes.data() + 1);
   auto payload = bytes.subspan(kAssetdLinkHeaderBytes);
   auto bad = [](const char* what) { return fail("bad_payload", what); };
-  if (msg.kind != LinkKind::kHello && msg.agent == 0) return bad("agent id 0");
+  const bool agentless = msg.kind == LinkKind::kHello || msg.kind == LinkKind::kBatch;
+  if (!agentless && msg.agent == 0) return bad("agent id 0");
   switch (msg.kind) {
     case LinkKind::kHello:
       if (payload.size() != 2) return bad("hello needs a u16 version");
@@ -66,8 +67,64 @@ Result<LinkMessage> parse_link_message(std::span<const uint8_t> bytes) {
       if (payload.empty() || payload.size() > limits::kMaxIdLength) return bad("asset id length");
       msg.asset_id.assign(reinterpret_cast<const char*>(payload.data()), payload.size());
       break;
+    case LinkKind::kBatch:
+      if (msg.agent != 0) return bad("batch with an agent id");
+      while (!payload.empty()) {
+        if (payload.size() < 4) return bad("batch: truncated length");
+        const uint32_t n = read_u32(payload.data());
+        if (n < kAssetdLinkHeaderBytes || n > payload.size() - 4)
+          return bad("batch: message length out of range");
+        auto inner = payload.subspan(4, n);
+        if (inner[0] == static_cast<uint8_t>(LinkKind::kBatch)) return bad("batch inside a batch");
+        msg.batched.push_back(inner);
+        payload = payload.subspan(4 + n);
+      }
+      if (msg.batched.empty()) return bad("empty batch");
+      break;
   }
   return msg;
+}
+
+Result<std::vector<LinkMessage>> parse_link_packet(std::span<const uint8_t> bytes) {
+  auto outer = parse_link_message(bytes);
+  if (!outer) return std::unexpected(outer.error());
+  std::vector<LinkMessage> out;
+  if (outer->kind != LinkKind::kBatch) {
+    out.push_back(std::move(*outer));
+    return out;
+  }
+  out.reserve(outer->batched.size());
+  for (size_t i = 0; i < outer->batched.size(); ++i) {
+    auto inner = parse_link_message(outer->batched[i]);
+    if (!inner) {
+      Error e = inner.error();
+      e.detail = "batched message " + std::to_string(i) + ": " + e.detail;
+      return std::unexpected(e);
+    }
+    out.push_back(std::move(*inner));
+  }
+  return out;
+}
+
+bool LinkBatchWriter::full_for(size_t message_bytes) const {
+  const size_t size = empty() ? kAssetdLinkHeaderBytes : bytes_.size();
+  return size + 4 + message_bytes > kLinkBatchBytes;
+}
+
+void LinkBatchWriter::add(std::span<const uint8_t> message) {
+  if (empty()) {
+    bytes_.clear();
+    bytes_.push_back(static_cast<uint8_t>(LinkKind::kBatch));
+    put_u32(bytes_, 0);
+  }
+  put_u32(bytes_, static_cast<uint32_t>(message.size()));
+  bytes_.insert(bytes_.end(), message.begin(), message.end());
+  ++messages_;
+}
+
+void LinkBatchWriter::clear() {
+  messages_ = 0;
+  bytes_.clear();
 }
 
 std::vector<uint8_t> encode_link_hello(uint16_t version) {
@@ -136,6 +193,13 @@ int fuzz_assetd_link(const uint8_t* data, size_t size) {
     case LinkKind::kAssetReferenced:
       encode_link_asset_referenced(msg->agent, msg->asset_id);
       break;
+    case LinkKind::kBatch: {
+      (void)parse_link_packet({data, size});
+      LinkBatchWriter writer;
+      for (auto inner : msg->batched) writer.add(inner);
+      (void)writer.bytes();
+      break;
+    }
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "common/socket_buffers.hpp"
 #include "proto/limits.hpp"
 #include "proto/sfu_link.hpp"
 #include "sfu/direct_token.hpp"
@@ -42,6 +43,12 @@ ENetHost* create_shared_host(const Endpoint& listen) {
     throw std::runtime_error("--listen: cannot bind " + listen.to_string());
   }
   host->maximumPacketSize = limits::kMaxPacketBytes;
+  const int granted = set_socket_buffers(static_cast<int>(host->socket), kPublicSocketBufferBytes);
+  if (granted < kPublicSocketBufferBytes)
+    log::warn(
+        "--listen {}: the kernel granted a {} byte receive buffer of {} asked "
+        "(raise net.core.rmem_max); bursts from many clients may be dropped",
+        listen.to_string(), granted, kPublicSocketBufferBytes);
   return host;
 }
 

@@ -3,7 +3,8 @@
 // 50 clients, beside raw LMDB reads and a plain ENet bulk transfer of the same
 // assets (one message per asset, in 64 KiB pieces) measured in the same run,
 // and the miss latency of a 1 MB asset (fetched from a publishing agent). Starts both daemons from
-// the build's bin directory. Prints medians and the hit/ENet ratio. Usage: asset_bench [--quick]
+// the build's bin directory. Prints medians and the hit/ENet ratio.
+// Usage: asset_bench [--quick] [--only "1 KB"|"1 MB"|"16 MB"] (--only runs one size class)
 #include <enet/enet.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "common/mono_clock.hpp"
 #include "enet_bulk_baseline.hpp"
 #include "lmdb_read_baseline.hpp"
+#include "ready_fleet.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/net.hpp"
 
@@ -55,14 +57,15 @@ Agent connect_agent(const std::string& url, const std::string& name) {
   return a;
 }
 
-// Polls every agent until cond() or the timeout; backs off briefly when idle.
+// Services the agents until cond() or the timeout (see ReadyFleet).
 bool pump(std::vector<Agent*> agents, const std::function<bool()>& cond, double timeout) {
   double deadline = mono_seconds() + timeout;
+  std::vector<int> fds;
+  for (auto* a : agents) fds.push_back(a->client->socket_fd());
+  ReadyFleet fleet(fds, [&](size_t i) { (void)agents[i]->client->poll(0); });
   while (!cond()) {
     if (mono_seconds() > deadline) return false;
-    int handled = 0;
-    for (auto* a : agents) handled += std::max(0, a->client->poll(0));
-    if (handled == 0) std::this_thread::yield();
+    fleet.turn();
   }
   return true;
 }
@@ -95,7 +98,7 @@ struct SizeClass {
   int count;  // distinct assets fetched at once by every client
 };
 
-int run(bool quick) {
+int run(bool quick, const std::string& only) {
   std::string pattern = (std::filesystem::temp_directory_path() / "asset-bench-XXXXXX").string();
   std::filesystem::path dir = mkdtemp(pattern.data());
   uint16_t link = testing::free_udp_port(), assetd_metrics = testing::free_tcp_port();
@@ -122,8 +125,10 @@ int run(bool quick) {
 
   std::mt19937_64 rng(42);
   std::vector<SizeClass> classes = {
-      {"1 KB", 1024, 256}, {"1 MB", 1 << 20, 4}, {"16 MB", 16 << 20, 1}};
+      {"1 KB", 1024, 2048}, {"1 MB", 1 << 20, 4}, {"16 MB", 16 << 20, 1}};
   std::map<std::string, std::vector<std::string>> ids;
+  double expected_entries = 0;
+  for (const auto& c : classes) expected_entries += c.count;
   {
     Agent publisher = connect_agent(url, "publisher");
     for (const auto& c : classes) {
@@ -134,7 +139,8 @@ int run(bool quick) {
       }
     }
     if (!pump(
-            {&publisher}, [&] { return assetd_metric("assetd_store_entries") >= 261; }, 60))
+            {&publisher}, [&] { return assetd_metric("assetd_store_entries") >= expected_entries; },
+            60))
       throw std::runtime_error("pushes were not stored");
     publisher.client->disconnect();
   }
@@ -150,6 +156,7 @@ int run(bool quick) {
   fmt::print("{:>6} {:>7} {:>5} {:>12} {:>12} {:>8} {:>14}\n", "size", "clients", "reps",
              "hit MB/s", "enet MB/s", "ratio", "lmdb read MB/s");
   for (const auto& c : classes) {
+    if (!only.empty() && only != c.label) continue;
     uint64_t lmdb_bytes = 0;
     double lmdb_s = 0;
     for (const auto& id : ids[c.label]) {
@@ -208,9 +215,21 @@ int run(bool quick) {
 
 int main(int argc, char** argv) {
   enet_initialize();
-  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  bool quick = false;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quick") {
+      quick = true;
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
+    } else {
+      fmt::print(stderr, "usage: asset_bench [--quick] [--only \"1 KB\"|\"1 MB\"|\"16 MB\"]\n");
+      return 2;
+    }
+  }
   try {
-    return allo::bench::run(quick);
+    return allo::bench::run(quick, only);
   } catch (const std::exception& e) {
     fmt::print(stderr, "asset_bench: {}\n", e.what());
     return 1;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/mono_clock.hpp"
+#include "ready_fleet.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::bench {
@@ -85,21 +86,25 @@ double enet_bulk_seconds(size_t bytes_per_client, size_t message_bytes, int clie
   size_t complete = 0;
   deadline = mono_seconds() + 120;
   double next_keepalive = 0;
+  std::vector<int> fds;
+  for (auto* h : hosts) fds.push_back(static_cast<int>(h->socket));
+  ReadyFleet fleet(fds, [&](size_t i) {
+    while (enet_host_service(hosts[i], &event, 0) > 0) {
+      if (event.type == ENET_EVENT_TYPE_RECEIVE) {
+        received[i] += event.packet->dataLength;
+        if (received[i] >= bytes_per_client &&
+            received[i] - event.packet->dataLength < bytes_per_client)
+          ++complete;
+        enet_packet_destroy(event.packet);
+      }
+    }
+  });
   while (complete < hosts.size() && mono_seconds() < deadline) {
     if (mono_seconds() >= next_keepalive) {
       keepalive();
       next_keepalive = mono_seconds() + 0.02;
     }
-    complete = 0;
-    for (size_t i = 0; i < hosts.size(); ++i) {
-      while (enet_host_service(hosts[i], &event, 0) > 0) {
-        if (event.type == ENET_EVENT_TYPE_RECEIVE) {
-          received[i] += event.packet->dataLength;
-          enet_packet_destroy(event.packet);
-        }
-      }
-      complete += received[i] >= bytes_per_client ? 1 : 0;
-    }
+    fleet.turn();
   }
   double seconds = mono_seconds() - started;
   done = true;

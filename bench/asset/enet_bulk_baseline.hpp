@@ -2,7 +2,7 @@
 // `bytes_per_client` to each of `clients` ENet client hosts polled on the
 // calling thread, as reliable messages of `message_bytes` on one channel (one
 // packet shared by all peers, as the place does for state). asset_bench sends
-// one message per asset, cut in 64 KiB pieces like assetd's data frames: 256
+// one message per asset, cut in 64 KiB pieces like assetd's data frames: 2048
 // messages of 1 KiB for the 1 KB class, 64 KiB messages for 1 and 16 MB. No
 // place, no assetd, no requests, no asset framing: the ceiling the hit path
 // is compared against.

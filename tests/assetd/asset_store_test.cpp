@@ -128,6 +128,23 @@ TEST_F(AssetStoreTest, EvictsLeastRecentlyUsedToTheBudget) {
   EXPECT_LE(stats.data_bytes, stats.budget_bytes);
 }
 
+TEST_F(AssetStoreTest, RepeatedTouchesAreCoalescedAtEachAssetsLatestTouch) {
+  auto store = open(16 << 20, 48 << 20);
+  std::vector<std::string> ids;
+  for (uint8_t seed = 0; seed < 3; ++seed) {
+    auto bytes = make_bytes(1000, seed);
+    ids.push_back(id_of(*bytes));
+    store->store(ids.back(), bytes);
+  }
+  store->sync();
+  // Latest touches: 0 at step 2, 2 at step 3, 1 at the end (after 1000 more).
+  for (int i : {0, 1, 0, 2}) store->record_lookup(ids[i], true);
+  for (int n = 0; n < 1000; ++n) store->record_lookup(ids[1], true);
+  store->sync();
+  EXPECT_EQ(store->ids_by_age(), (std::vector<std::string>{ids[0], ids[2], ids[1]}));
+  EXPECT_EQ(store->stats().hits, 1004u);
+}
+
 TEST_F(AssetStoreTest, PinnedAssetsAreNotEvicted) {
   const size_t size = 300'000;
   uint64_t asset_bytes = estimate_pages(size, kChunk, 4096) * 4096;

@@ -109,10 +109,11 @@ void PlaceLink::service(uint32_t timeout_ms) {
   int rc = enet_host_service(host_, &event, timeout_ms);
   while (rc > 0) {
     if (event.type == ENET_EVENT_TYPE_RECEIVE) {
-      auto msg = proto::parse_link_message({event.packet->data, event.packet->dataLength});
-      if (msg && msg->kind == proto::LinkKind::kFrameToAgent) {
-        received_.push_back({msg->agent, {msg->frame.begin(), msg->frame.end()}});
-        send(proto::encode_link_delivered(msg->agent, static_cast<uint32_t>(msg->frame.size())));
+      auto messages = proto::parse_link_packet({event.packet->data, event.packet->dataLength});
+      for (const auto& msg : messages ? *messages : std::vector<proto::LinkMessage>{}) {
+        if (msg.kind != proto::LinkKind::kFrameToAgent) continue;
+        received_.push_back({msg.agent, {msg.frame.begin(), msg.frame.end()}});
+        send(proto::encode_link_delivered(msg.agent, static_cast<uint32_t>(msg.frame.size())));
       }
       enet_packet_destroy(event.packet);
     } else if (event.type == ENET_EVENT_TYPE_DISCONNECT) {

@@ -87,6 +87,48 @@ TEST_F(LinkServerTest, ABacklogWaitsOutsideEnetAndArrivesWholeAndInOrder) {
   EXPECT_EQ(server_->waiting_messages(), 0u);
 }
 
+TEST_F(LinkServerTest, SmallMessagesOfATurnTravelAsOneBatchAroundLargeOnesInOrder) {
+  std::vector<std::vector<uint8_t>> sent;
+  for (uint32_t i = 1; i <= 100; ++i) sent.push_back(proto::encode_link_delivered(i, i));
+  sent.push_back(std::vector<uint8_t>(proto::kLinkBatchedMessageMaxBytes + 1, 0x05));  // alone
+  for (uint32_t i = 101; i <= 110; ++i) sent.push_back(proto::encode_link_delivered(i, i));
+  for (const auto& m : sent) ASSERT_TRUE(server_->send(m));
+  server_->flush();
+  ASSERT_TRUE(testing::wait_until([&] { return received_.size() == 3; }, 5, [&] { step(); }));
+  // Three packets: a batch of 100, the large message, a batch of 10.
+  std::vector<std::vector<uint8_t>> got;
+  for (const auto& packet : received_) {
+    auto messages = proto::parse_link_packet(packet);
+    ASSERT_TRUE(messages) << messages.error().detail;
+    if (packet[0] == static_cast<uint8_t>(proto::LinkKind::kBatch)) {
+      for (const auto& m : *messages) {
+        EXPECT_EQ(m.kind, proto::LinkKind::kDelivered);
+        got.push_back(proto::encode_link_delivered(m.agent, m.bytes));
+      }
+    } else {
+      got.push_back(packet);
+    }
+  }
+  EXPECT_EQ(got, sent);
+}
+
+TEST_F(LinkServerTest, IncomingBatchesAreHandedUpMessageByMessage) {
+  proto::LinkBatchWriter batch;
+  batch.add(proto::encode_link_agent_joined(4));
+  batch.add(proto::encode_link_agent_left(4));
+  enet_peer_send(
+      peer_, 0,
+      enet_packet_create(batch.bytes().data(), batch.bytes().size(), ENET_PACKET_FLAG_RELIABLE));
+  std::vector<uint8_t> bad = {0x08, 0, 0, 0, 0, 0, 0, 0, 5, 0x02, 0, 0, 0, 0};  // agent 0
+  enet_peer_send(peer_, 0, enet_packet_create(bad.data(), bad.size(), ENET_PACKET_FLAG_RELIABLE));
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return recorder_.messages.size() == 2 && recorder_.rejected.size() == 1; }, 5,
+      [&] { step(); }));
+  EXPECT_EQ(recorder_.messages[0].kind, proto::LinkKind::kAgentJoined);
+  EXPECT_EQ(recorder_.messages[1].kind, proto::LinkKind::kAgentLeft);
+  EXPECT_EQ(recorder_.rejected[0], "bad_payload");
+}
+
 TEST_F(LinkServerTest, APlaceThatLeavesTakesTheBacklogWithIt) {
   for (size_t i = 0; i < 32; ++i) ASSERT_TRUE(server_->send(std::vector<uint8_t>(64 * 1024, 1)));
   ASSERT_GT(server_->waiting_messages(), 0u);

@@ -75,6 +75,17 @@ TEST_F(AssetPacerTest, HandsEnetNoMoreThanTheBudgetAndKeepsTheRestWaiting) {
   EXPECT_TRUE(releases_.empty());
 }
 
+TEST_F(AssetPacerTest, SmallFramesAreCappedByCountNotOnlyBytes) {
+  // 1 KB frames: the byte budget would let 160 in; ENet's window holds ~50.
+  for (int i = 0; i < 200; ++i) pacer_->enqueue(7, frame(static_cast<uint8_t>(i), 1024));
+  pacer_->pump();
+  EXPECT_EQ(pacer_->bytes_in_enet(7), kAssetPacerFramesInEnet * 1024);
+  EXPECT_EQ(pacer_->waiting_frames(), 200 - kAssetPacerFramesInEnet);
+  // All of them still arrive, in order, as ENet releases the first ones.
+  ASSERT_TRUE(testing::wait_until([&] { return received_.size() == 200; }, 10, [&] { step(); }));
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(received_[i].front(), static_cast<uint8_t>(i));
+}
+
 TEST_F(AssetPacerTest, DeliversEveryFrameInOrderAndReportsEachRelease) {
   pacer_->set_epoch(5);
   for (uint8_t i = 0; i < 10; ++i) pacer_->enqueue(7, frame(i, kFrame - i));

@@ -131,6 +131,30 @@ TEST_F(AssetRelayTest, FramesForAgentsAreDeliveredAndCreditedUntilTheyLeave) {
   EXPECT_EQ(output.link.size(), 2u);
 }
 
+TEST_F(AssetRelayTest, BatchesFromAssetdAreDeliveredInOrderAndBadOnesDroppedWhole) {
+  join(1);
+  join(2);
+  relay.on_link_up();
+  Bytes a = proto::encode_asset_data(kIdA, {0, 1}, 1, Bytes{1});
+  Bytes b = proto::encode_asset_data(kIdB, {0, 1}, 1, Bytes{2});
+  proto::LinkBatchWriter batch;
+  batch.add(proto::encode_link_frame_to_agent(2, a));
+  batch.add(proto::encode_link_frame_to_agent(1, b));
+  relay.on_link_message(batch.bytes());
+  ASSERT_EQ(output.delivered.size(), 2u);
+  EXPECT_EQ(output.delivered[0].agent, 2u);
+  EXPECT_EQ(output.delivered[0].frame, a);
+  EXPECT_EQ(output.delivered[1].agent, 1u);
+  EXPECT_EQ(output.delivered[1].frame, b);
+
+  batch.clear();
+  batch.add(proto::encode_link_frame_to_agent(1, a));
+  batch.add(Bytes{0x05, 0, 0, 0, 1});  // frame_to_agent without a frame
+  relay.on_link_message(batch.bytes());
+  EXPECT_EQ(output.delivered.size(), 2u);  // not even the good first message
+  EXPECT_EQ(rejected("assetd_link_bad_payload"), 1);
+}
+
 TEST_F(AssetRelayTest, WhileTheLinkIsDownRequestsFailWithAssetdUnavailable) {
   join(1);
   send_frame(1, proto::encode_asset_request({kIdA, {0, 10}, ""}));
