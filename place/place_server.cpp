@@ -63,8 +63,11 @@ void PlaceServer::run(const std::atomic<bool>& stop) {
     backlog = poll_network();
     now = mono_seconds();
     for (auto* s : services_) s->service(now);
-    // Phase 3, simulate and send state, when the tick is due.
+    // Phase 3, simulate and send state, when the tick is due. What phase 2
+    // queued (relayed voice, replies) goes out first: the tick and the flush
+    // of every client's state take milliseconds with hundreds of clients.
     if (now >= next_tick_) {
+      flush();
       simulate_and_send(now);
       next_tick_ += period;
       if (next_tick_ < now) next_tick_ = now + period;  // fell behind: skip, don't burst

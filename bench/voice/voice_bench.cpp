@@ -1,9 +1,10 @@
 // voice_bench: the voice benchmark of issue 3, in one run. For 200/10, 500/20
 // and 1000/20 (clients/speakers, selection on: --max-speakers 6) on both paths,
 // through allo-sfu with the place streaming state at 20 Hz, it prints the
-// median over --repeats runs of delivered %, one-way latency and SFU CPU per
-// delivered packet; beside it a naive single-threaded UDP forwarder with the
-// same deliveries, the raw loopback sendmmsg rate, and 1 vs 2 workers under a
+// median over --repeats runs of delivered %, one-way latency (at arrival: the
+// kernel's receive stamp on the listener's socket; and when the loadgen's one
+// thread got to the packet) and SFU CPU per delivered packet; beside it a naive single-threaded UDP
+// forwarder with the same deliveries, the raw loopback sendmmsg rate, and 1 vs 2 workers under a
 // saturating load (everyone hears everyone, listeners not reading: the SFU's
 // packets out per second). Configurations over
 // --max-clients are skipped and listed.
@@ -30,11 +31,12 @@ double median(std::vector<double> v) {
 
 struct Medians {
   double delivered_pct, p50, p99, p999, cpu_us_per_packet, pps;
+  double arrival_p50, arrival_p99, arrival_p999;
   int ok_runs;
 };
 
 Medians measure(const SfuRunConfig& config, int repeats) {
-  std::vector<double> delivered, p50, p99, p999, cpu, pps;
+  std::vector<double> delivered, p50, p99, p999, cpu, pps, a50, a99, a999;
   for (int r = 0; r < repeats; ++r) {
     auto run = run_sfu(config);
     if (!run.ok) {
@@ -46,24 +48,27 @@ Medians measure(const SfuRunConfig& config, int repeats) {
     p50.push_back(rep.latency.p50_ms);
     p99.push_back(rep.latency.p99_ms);
     p999.push_back(rep.latency.p999_ms);
+    a50.push_back(rep.arrival_latency.p50_ms);
+    a99.push_back(rep.arrival_latency.p99_ms);
+    a999.push_back(rep.arrival_latency.p999_ms);
     cpu.push_back(run.steady_cpu_us_per_packet);
     pps.push_back(rep.delivered / rep.seconds);
     fmt::print(
-        "    run {}: delivered {:.3f}% ({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, sfu cpu "
+        "    run {}: delivered {:.3f}% ({}/{}) at arrival p50 {:.2f} p99 {:.2f} p999 {:.2f} ms "
+        "({} stamped), handled p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, sfu cpu "
         "{:.2f} s in all, {:.2f} us/pkt over {:.1f} s of steady state (whole run {:.2f}), "
         "direct clients {}, decoded {}/{}, unknown {}\n",
-        r + 1, delivered.back(), rep.delivered, rep.expected, p50.back(), p99.back(), p999.back(),
-        run.sfu_cpu_seconds, cpu.back(), run.steady_seconds,
+        r + 1, delivered.back(), rep.delivered, rep.expected, a50.back(), a99.back(), a999.back(),
+        rep.arrival_latency.samples, p50.back(), p99.back(), p999.back(), run.sfu_cpu_seconds,
+        cpu.back(), run.steady_seconds,
         rep.delivered ? 1e6 * run.sfu_cpu_seconds / rep.delivered : 0, rep.direct_clients,
         rep.decoded, rep.decoded + rep.decode_failures, rep.unknown);
   }
-  return {median(delivered),
-          median(p50),
-          median(p99),
-          median(p999),
-          median(cpu),
-          median(pps),
-          static_cast<int>(delivered.size())};
+  return {median(delivered), median(p50),
+          median(p99),       median(p999),
+          median(cpu),       median(pps),
+          median(a50),       median(a99),
+          median(a999),      static_cast<int>(delivered.size())};
 }
 
 }  // namespace
@@ -119,11 +124,12 @@ int main(int argc, char** argv) {
       auto m = measure({shape.clients, shape.speakers, 6, 2, direct, seconds}, repeats);
       if (m.ok_runs == 0) continue;
       fmt::print(
-          "  => median delivered {:.3f}%, one-way p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, "
+          "  => median delivered {:.3f}%, one-way at arrival p50 {:.2f} p99 {:.2f} p999 {:.2f} "
+          "ms (handled by the loadgen: p50 {:.2f} p99 {:.2f} p999 {:.2f}), "
           "SFU {:.2f} us CPU/pkt = {:.2f}x naive, {:.0f} deliveries/s = {:.4f} of raw "
           "sendmmsg\n",
-          m.delivered_pct, m.p50, m.p99, m.p999, m.cpu_us_per_packet,
-          naive_cpu_us > 0 ? m.cpu_us_per_packet / naive_cpu_us : 0, m.pps,
+          m.delivered_pct, m.arrival_p50, m.arrival_p99, m.arrival_p999, m.p50, m.p99, m.p999,
+          m.cpu_us_per_packet, naive_cpu_us > 0 ? m.cpu_us_per_packet / naive_cpu_us : 0, m.pps,
           raw.sent_per_second > 0 ? m.pps / raw.sent_per_second : 0);
     }
   }

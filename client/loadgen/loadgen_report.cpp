@@ -44,6 +44,18 @@ LatencySummary summarize_latency(std::vector<float>& samples_ms) {
   return out;
 }
 
+namespace {
+
+json latency_json(const LatencySummary& l) {
+  return {{"p50", l.p50_ms},
+          {"p99", l.p99_ms},
+          {"p999", l.p999_ms},
+          {"max", l.max_ms},
+          {"samples", l.samples}};
+}
+
+}  // namespace
+
 std::string to_json_line(const LoadgenReport& r) {
   json body = {{"clients", r.clients},
                {"speakers", r.speakers},
@@ -60,12 +72,8 @@ std::string to_json_line(const LoadgenReport& r) {
                {"intents_sent", r.intents_sent},
                {"state_packets", r.state_packets},
                {"loadgen_cpu_seconds", r.loadgen_cpu_seconds},
-               {"latency_ms",
-                {{"p50", r.latency.p50_ms},
-                 {"p99", r.latency.p99_ms},
-                 {"p999", r.latency.p999_ms},
-                 {"max", r.latency.max_ms},
-                 {"samples", r.latency.samples}}}};
+               {"latency_ms", latency_json(r.latency)},
+               {"arrival_latency_ms", latency_json(r.arrival_latency)}};
   return json{{"loadgen_report", body}}.dump();
 }
 
@@ -78,6 +86,7 @@ proto::Result<LoadgenReport> parse_report_line(std::string_view line) {
   const json& b = doc["loadgen_report"];
   LoadgenReport r;
   const json latency = b.value("latency_ms", json::object());
+  const json arrival = b.value("arrival_latency_ms", json::object());
   struct Field {
     const char* name;
     bool ok;
@@ -101,7 +110,12 @@ proto::Result<LoadgenReport> parse_report_line(std::string_view line) {
         Field{"latency_ms.p99", read(latency, "p99", r.latency.p99_ms)},
         Field{"latency_ms.p999", read(latency, "p999", r.latency.p999_ms)},
         Field{"latency_ms.max", read(latency, "max", r.latency.max_ms)},
-        Field{"latency_ms.samples", read(latency, "samples", r.latency.samples)}}) {
+        Field{"latency_ms.samples", read(latency, "samples", r.latency.samples)},
+        Field{"arrival_latency_ms.p50", read(arrival, "p50", r.arrival_latency.p50_ms)},
+        Field{"arrival_latency_ms.p99", read(arrival, "p99", r.arrival_latency.p99_ms)},
+        Field{"arrival_latency_ms.p999", read(arrival, "p999", r.arrival_latency.p999_ms)},
+        Field{"arrival_latency_ms.max", read(arrival, "max", r.arrival_latency.max_ms)},
+        Field{"arrival_latency_ms.samples", read(arrival, "samples", r.arrival_latency.samples)}}) {
     if (!f.ok) return proto::fail("bad_field", f.name);
   }
   return r;

@@ -32,6 +32,9 @@ struct LoadgenReport {
   uint64_t state_packets = 0;
   double loadgen_cpu_seconds = 0;  // this process, during the window
   LatencySummary latency;          // one-way, send call to receive callback
+  // One-way, send call to the kernel's arrival stamp at the listener's
+  // socket: without the delay of this one process reading for every client.
+  LatencySummary arrival_latency;
 
   double delivered_ratio() const {
     return expected == 0 ? 0 : static_cast<double>(delivered) / static_cast<double>(expected);

@@ -66,6 +66,7 @@ proto::Result<LoadgenReport> LoadgenRun::run() {
   if (auto voice = start_voice(); !voice) return std::unexpected(voice.error());
   if (auto settled = settle(); !settled) return std::unexpected(settled.error());
   latency_ms_.reserve(1 << 20);
+  arrival_latency_ms_.reserve(1 << 20);
   const double cpu_before = cpu_seconds();
   if (auto sent = send_loop(); !sent) return std::unexpected(sent.error());
   const double cpu = cpu_seconds() - cpu_before;
@@ -132,8 +133,9 @@ proto::Result<void> LoadgenRun::start_voice() {
     voice.prefer_direct = options_.direct;
     sessions_.push_back(std::make_unique<client::VoiceSession>(*clients_[i], voice));
     auto& session = *sessions_.back();
-    session.on_opus(
-        [this](uint32_t track, std::span<const uint8_t> opus) { on_received(track, opus); });
+    session.on_opus([this, &session](uint32_t track, std::span<const uint8_t> opus) {
+      on_received(track, opus, session.last_arrival());
+    });
     if (i < options_.speakers) {
       auto sent = session.allocate_track([&, i](const proto::Result<uint32_t>& track) {
         if (!track || *track >= kMaxTrackId) {
@@ -243,7 +245,7 @@ double LoadgenRun::send_due_frames(double now) {
   return next;
 }
 
-void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload) {
+void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload, double arrival) {
   const double now = mono_seconds();
   const uint32_t speaker_plus_one = track < speaker_of_track_.size() ? speaker_of_track_[track] : 0;
   if (speaker_plus_one == 0) {
@@ -259,7 +261,10 @@ void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload) {
   if (*frame < window_first_) return;
   ++delivered_;
   const double sent = frames_->sent_at(speaker, *frame);
-  if (sent >= 0) latency_ms_.push_back(static_cast<float>((now - sent) * 1000));
+  if (sent >= 0) {
+    latency_ms_.push_back(static_cast<float>((now - sent) * 1000));
+    if (arrival >= 0) arrival_latency_ms_.push_back(static_cast<float>((arrival - sent) * 1000));
+  }
   if (options_.decode_every > 0 && delivered_ % options_.decode_every == 0) {
     decode_samples_.emplace_back(payload.begin(), payload.end());
   }
@@ -304,6 +309,7 @@ LoadgenReport LoadgenRun::report(double cpu) {
   }
   r.loadgen_cpu_seconds = cpu;
   r.latency = summarize_latency(latency_ms_);
+  r.arrival_latency = summarize_latency(arrival_latency_ms_);
   return r;
 }
 

@@ -43,7 +43,7 @@ class LoadgenRun {
   // Sends every speaker frame due at `now`; returns when the next one is due.
   double send_due_frames(double now);
   void serve_speakers_only(double until);  // --listeners sink
-  void on_received(uint32_t track, std::span<const uint8_t> payload);
+  void on_received(uint32_t track, std::span<const uint8_t> payload, double arrival);
   void decode_samples();  // after the run: decoding in the loop would delay receives
   LoadgenReport report(double cpu_seconds);
 
@@ -59,7 +59,8 @@ class LoadgenRun {
   uint64_t sent_in_window_ = 0, delivered_ = 0, unknown_ = 0;
   uint64_t decoded_ = 0, decode_failures_ = 0;
   std::vector<std::vector<uint8_t>> decode_samples_;  // every decode_every-th delivery
-  std::vector<float> latency_ms_;
+  std::vector<float> latency_ms_;                     // send call to receive callback
+  std::vector<float> arrival_latency_ms_;             // send call to kernel arrival
 };
 
 }  // namespace allo::loadgen

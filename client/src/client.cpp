@@ -52,6 +52,7 @@ proto::Result<void> Client::connect(std::string_view url, double timeout_seconds
   auto conn = EnetConnection::open(*endpoint, timeout_seconds);
   if (!conn) return std::unexpected(conn.error());
   connection_ = std::move(*conn);
+  connection_->stamp_arrivals(limits::kChannelMedia);
   mirror_ = StateMirror();
   mirror_.on_change([this](const StateChange& change) {
     if (on_state_change_) on_state_change_(change);
@@ -145,6 +146,7 @@ int Client::poll(int timeout_ms) {
   int handled = 0;
   for (const auto& packet : packets) {
     if (!connection_) break;
+    media_arrival_ = packet.arrival;
     handle_packet(packet.channel, packet.data);
     ++handled;
   }

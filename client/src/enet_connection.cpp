@@ -65,7 +65,10 @@ proto::Result<std::unique_ptr<EnetConnection>> EnetConnection::open(const Endpoi
   return std::unique_ptr<EnetConnection>(new EnetConnection(host, peer));
 }
 
+EnetConnection::EnetConnection(ENetHost* host, ENetPeer* peer) : host_(host), peer_(peer) {}
+
 EnetConnection::~EnetConnection() {
+  stamps_.reset();  // unhooks the host's intercept
   if (peer_ != nullptr) enet_peer_reset(peer_);
   if (host_ != nullptr) enet_host_destroy(host_);
 }
@@ -86,9 +89,14 @@ void EnetConnection::flush() {
   if (peer_ != nullptr) enet_host_flush(host_);
 }
 
+void EnetConnection::stamp_arrivals(uint8_t channel) {
+  stamps_ = std::make_unique<ArrivalStamps>(host_, channel);
+}
+
 bool EnetConnection::service(int timeout_ms, size_t max_events, std::vector<Packet>& out) {
   if (peer_ == nullptr) return false;
   ENetEvent event;
+  ArrivalStamps::Scope scope(stamps_.get());
   // Wait in slices so ENet resends while we wait (see kServiceSliceMs).
   const double deadline = mono_seconds() + std::max(0, timeout_ms) / 1000.0;
   int rc = enet_host_service(host_, &event, static_cast<enet_uint32>(ms_until(deadline)));
@@ -98,8 +106,12 @@ bool EnetConnection::service(int timeout_ms, size_t max_events, std::vector<Pack
   size_t handled = 0;
   while (rc > 0) {
     if (event.type == ENET_EVENT_TYPE_RECEIVE) {
-      out.push_back({event.channelID, std::string(reinterpret_cast<const char*>(event.packet->data),
-                                                  event.packet->dataLength)});
+      std::span<const uint8_t> bytes(event.packet->data, event.packet->dataLength);
+      const double arrival =
+          stamps_ && event.channelID == stamps_->channel() ? stamps_->take(bytes) : -1;
+      out.push_back({event.channelID,
+                     std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                     arrival});
       enet_packet_destroy(event.packet);
     } else if (event.type == ENET_EVENT_TYPE_DISCONNECT) {
       peer_ = nullptr;  // ENet has already reset it

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arrival_stamps.hpp"
 #include "common/address.hpp"
 #include "proto/error.hpp"
 
@@ -21,6 +22,9 @@ class EnetConnection {
   struct Packet {
     uint8_t channel;
     std::string data;
+    // When it reached the socket (mono seconds; see ArrivalStamps), on the
+    // channel given to stamp_arrivals(); negative when unknown.
+    double arrival = -1;
   };
 
   // Connects and waits up to `timeout_seconds` for the handshake. Errors:
@@ -40,6 +44,9 @@ class EnetConnection {
   bool send(uint8_t channel, std::string_view bytes, bool reliable);
   // Sends queued packets now.
   void flush();
+  // From now on, packets received on `channel` carry their kernel arrival
+  // time (Packet::arrival).
+  void stamp_arrivals(uint8_t channel);
   // Waits up to `timeout_ms` for network activity, then appends every received
   // packet (at most `max_events`) to `out`. Returns false once the peer is gone.
   bool service(int timeout_ms, size_t max_events, std::vector<Packet>& out);
@@ -48,9 +55,10 @@ class EnetConnection {
   void close(double timeout_seconds);
 
  private:
-  EnetConnection(ENetHost* host, ENetPeer* peer) : host_(host), peer_(peer) {}
+  EnetConnection(ENetHost* host, ENetPeer* peer);
   ENetHost* host_;
   ENetPeer* peer_;
+  std::unique_ptr<ArrivalStamps> stamps_;
 };
 
 }  // namespace allo::client

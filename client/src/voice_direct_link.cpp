@@ -18,7 +18,9 @@ constexpr size_t kMaxPacketsPerService = 1024;
 }  // namespace
 
 VoiceDirectLink::VoiceDirectLink(std::unique_ptr<EnetConnection> connection, std::string agent)
-    : connection_(std::move(connection)), agent_(std::move(agent)) {}
+    : connection_(std::move(connection)), agent_(std::move(agent)) {
+  connection_->stamp_arrivals(limits::kChannelMedia);
+}
 
 VoiceDirectLink::~VoiceDirectLink() = default;
 
@@ -67,12 +69,13 @@ bool VoiceDirectLink::send_media(std::span<const uint8_t> packet) {
   return true;
 }
 
-bool VoiceDirectLink::service(int timeout_ms, std::vector<std::string>& out) {
+bool VoiceDirectLink::service(int timeout_ms, std::vector<Received>& out) {
   if (!connected()) return false;
   std::vector<EnetConnection::Packet> packets;
   const bool alive = connection_->service(timeout_ms, kMaxPacketsPerService, packets);
   for (auto& packet : packets) {
-    if (packet.channel == limits::kChannelMedia) out.push_back(std::move(packet.data));
+    if (packet.channel == limits::kChannelMedia)
+      out.push_back({std::move(packet.data), packet.arrival});
   }
   connection_->flush();
   return alive;

@@ -18,7 +18,8 @@ const char* to_string(VoicePath path) {
 
 VoiceSession::VoiceSession(Client& client, VoiceOptions options)
     : client_(client), options_(std::move(options)) {
-  client_.on_media_packet([this](std::string_view packet) { handle_media(packet); });
+  client_.on_media_packet(
+      [this](std::string_view packet) { handle_media(packet, client_.media_arrival()); });
 }
 
 VoiceSession::~VoiceSession() {
@@ -102,11 +103,12 @@ void VoiceSession::poll(int timeout_ms) {
   if (!direct_) return;
   inbox_.clear();
   const bool alive = direct_->service(timeout_ms, inbox_);
-  for (const auto& packet : inbox_) handle_media(packet);
+  for (const auto& received : inbox_) handle_media(received.packet, received.arrival);
   if (!alive && direct_) use_compatible({"direct_closed", "the SFU closed the direct link"});
 }
 
-void VoiceSession::handle_media(std::string_view bytes) {
+void VoiceSession::handle_media(std::string_view bytes, double arrival) {
+  last_arrival_ = arrival;
   auto packet =
       proto::parse_media_packet({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
   if (!packet) {

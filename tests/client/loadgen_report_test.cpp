@@ -23,6 +23,7 @@ TEST(LoadgenReport, LineRoundTrips) {
   r.state_packets = 99000;
   r.loadgen_cpu_seconds = 7.5;
   r.latency = {0.4, 2.5, 4.75, 9.0, 1499000};
+  r.arrival_latency = {0.3, 1.5, 3.75, 8.0, 1498000};
   const std::string line = to_json_line(r);
   EXPECT_EQ(line.find('\n'), std::string::npos) << "one line";
   auto back = parse_report_line(line);
@@ -34,6 +35,8 @@ TEST(LoadgenReport, LineRoundTrips) {
   EXPECT_DOUBLE_EQ(back->latency.p99_ms, 2.5);
   EXPECT_DOUBLE_EQ(back->latency.p999_ms, 4.75);
   EXPECT_EQ(back->latency.samples, 1499000u);
+  EXPECT_DOUBLE_EQ(back->arrival_latency.p99_ms, 1.5);
+  EXPECT_EQ(back->arrival_latency.samples, 1498000u);
   EXPECT_DOUBLE_EQ(back->loadgen_cpu_seconds, 7.5);
   EXPECT_NEAR(back->delivered_ratio(), 1499000.0 / 1500000.0, 1e-12);
 }
@@ -50,8 +53,12 @@ TEST(LoadgenReport, DamagedLinesAreTypedErrors) {
   EXPECT_EQ(bad.error().code, "bad_field");
   EXPECT_EQ(bad.error().detail, "delivered");
   std::string missing = line;
-  missing.replace(missing.find("\"p99\""), 5, "\"p98\"");
+  missing.replace(missing.find("\"p99\"", missing.find("\"latency_ms\"")), 5, "\"p98\"");
   EXPECT_EQ(parse_report_line(missing).error().detail, "latency_ms.p99");
+  std::string no_arrival = line;
+  no_arrival.replace(no_arrival.find("\"p99\"", no_arrival.find("\"arrival_latency_ms\"")), 5,
+                     "\"p98\"");
+  EXPECT_EQ(parse_report_line(no_arrival).error().detail, "arrival_latency_ms.p99");
 }
 
 TEST(LoadgenReport, PercentilesAreNearestRank) {

@@ -133,6 +133,10 @@ class Client {
 
   // Voice hook: every channel-3 (media) packet as received, trailing byte
   // included ([u32 BE track][Opus][\n]); allo/voice_session.hpp parses them.
+  // Inside the media handler: when that packet reached this client's socket
+  // (mono seconds, the kernel's receive timestamp), or a negative value when
+  // unknown. Not the time the application got to it.
+  double media_arrival() const { return media_arrival_; }
   void on_media_packet(std::function<void(std::string_view)> handler) {
     on_media_packet_ = std::move(handler);
   }
@@ -200,6 +204,7 @@ class Client {
   std::function<void()> on_assets_closed_;
   std::function<void(std::string_view)> on_asset_packet_;
   std::function<void(std::string_view)> on_media_packet_;
+  double media_arrival_ = -1;
   StateMirror::ChangeCallback on_state_change_;
   ClientStats stats_;
   std::mt19937_64 drop_rng_;

@@ -39,9 +39,13 @@ class VoiceDirectLink {
   // Sends one media packet ([u32 BE track][Opus][\n]) unreliably, flushed at
   // once. False when disconnected or ENet refuses it.
   bool send_media(std::span<const uint8_t> packet);
+  struct Received {
+    std::string packet;
+    double arrival;  // kernel arrival, mono seconds; negative when unknown
+  };
   // Handles what arrived (no waiting past timeout_ms) and appends the media
   // packets to `out`. Returns false once the connection is gone.
-  bool service(int timeout_ms, std::vector<std::string>& out);
+  bool service(int timeout_ms, std::vector<Received>& out);
   // Graceful goodbye, waiting at most timeout_seconds.
   void close(double timeout_seconds);
 

@@ -83,6 +83,12 @@ class VoiceSession {
 
   // Every received packet of another track, before decoding.
   void on_opus(OpusHandler handler) { on_opus_ = std::move(handler); }
+  // Inside the opus/audio handlers: when the packet being handled reached
+  // this client's socket (mono seconds, the kernel's receive timestamp, on
+  // either path), or a negative value when unknown. The difference to the
+  // sender's send time is the one-way latency without this application's
+  // own delay in reading.
+  double last_arrival() const { return last_arrival_; }
   // Decoded audio of other tracks (one decoder per track, created on demand).
   void on_audio(AudioHandler handler) { on_audio_ = std::move(handler); }
 
@@ -103,7 +109,7 @@ class VoiceSession {
  private:
   void open_direct(const proto::Result<MediaToken>& token);
   void use_compatible(const proto::Error& why);
-  void handle_media(std::string_view packet);
+  void handle_media(std::string_view packet, double arrival);
 
   Client& client_;
   VoiceOptions options_;
@@ -117,7 +123,8 @@ class VoiceSession {
   OpusHandler on_opus_;
   AudioHandler on_audio_;
   VoiceStats stats_;
-  std::vector<std::string> inbox_;
+  std::vector<VoiceDirectLink::Received> inbox_;
+  double last_arrival_ = -1;
 };
 
 }  // namespace allo::client

@@ -1,0 +1,88 @@
+#include "arrival_stamps.hpp"
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
+#include <ctime>
+
+#include "common/mono_clock.hpp"
+#include "enet_datagram.hpp"
+
+namespace allo::client {
+namespace {
+
+// Stamps of packets ENet never hands out (a sequenced packet overtaken by a
+// newer one) are dropped wholesale past this many.
+constexpr size_t kMaxPendingStamps = 4096;
+
+thread_local ArrivalStamps* active = nullptr;
+
+// FNV-1a, 64 bit.
+uint64_t hash_bytes(std::span<const uint8_t> bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (uint8_t b : bytes) {
+    h ^= b;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+double seconds_of(const timespec& t) {
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+}  // namespace
+
+ArrivalStamps::ArrivalStamps(ENetHost* host, uint8_t channel) : host_(host), channel_(channel) {
+  // The first SIOCGSTAMPNS turns timestamping on for the socket (it has no
+  // stamp to give yet); later reads get the stamp of the last datagram read.
+  timespec ignored{};
+  (void)ioctl(static_cast<int>(host_->socket), SIOCGSTAMPNS, &ignored);
+  host_->intercept = &ArrivalStamps::intercept;
+}
+
+ArrivalStamps::~ArrivalStamps() {
+  host_->intercept = nullptr;
+  if (active == this) active = nullptr;
+}
+
+ArrivalStamps::Scope::Scope(ArrivalStamps* stamps) : previous_(active) {
+  active = stamps;
+}
+
+ArrivalStamps::Scope::~Scope() {
+  active = previous_;
+}
+
+int ArrivalStamps::intercept(ENetHost* host, ENetEvent*) {
+  if (active != nullptr && active->host_ == host) active->record(host);
+  return 0;  // ENet handles the datagram as usual
+}
+
+void ArrivalStamps::record(ENetHost* host) {
+  std::span<const uint8_t> datagram(host->receivedData, host->receivedDataLength);
+  double arrival = -1;
+  scan_enet_datagram(datagram, [&](uint8_t channel, std::span<const uint8_t> payload) {
+    if (channel != channel_) return;
+    if (arrival < 0) {
+      timespec stamp{}, real_now{};
+      if (ioctl(static_cast<int>(host->socket), SIOCGSTAMPNS, &stamp) != 0) return;
+      clock_gettime(CLOCK_REALTIME, &real_now);
+      const double mono = mono_seconds();
+      // The stamp is realtime; move it onto the monotonic clock.
+      arrival = mono - (seconds_of(real_now) - seconds_of(stamp));
+    }
+    if (arrivals_.size() >= kMaxPendingStamps) arrivals_.clear();
+    arrivals_[hash_bytes(payload)] = arrival;
+  });
+}
+
+double ArrivalStamps::take(std::span<const uint8_t> packet) {
+  auto it = arrivals_.find(hash_bytes(packet));
+  if (it == arrivals_.end()) return -1;
+  const double arrival = it->second;
+  arrivals_.erase(it);
+  return arrival;
+}
+
+}  // namespace allo::client
