@@ -125,8 +125,9 @@ proto::Result<void> LoadgenRun::join_all() {
 
 proto::Result<void> LoadgenRun::start_voice() {
   const double deadline = mono_seconds() + options_.setup_timeout_seconds;
-  uint32_t tracks = 0, paths = 0, failures = 0;
-  std::map<std::string, uint32_t> fallbacks;  // why the direct path was not used
+  const uint32_t& tracks = tracks_ready_;
+  const uint32_t& failures = track_failures_;
+  const uint32_t& paths = paths_ready_;
   speaker_of_track_.assign(1, 0);
   for (uint32_t i = 0; i < options_.clients; ++i) {
     client::VoiceOptions voice;
@@ -137,20 +138,21 @@ proto::Result<void> LoadgenRun::start_voice() {
       on_received(track, opus, session.last_arrival());
     });
     if (i < options_.speakers) {
-      auto sent = session.allocate_track([&, i](const proto::Result<uint32_t>& track) {
+      auto sent = session.allocate_track([this, i](const proto::Result<uint32_t>& track) {
         if (!track || *track >= kMaxTrackId) {
-          ++failures;
+          ++track_failures_;
           return;
         }
         if (speaker_of_track_.size() <= *track) speaker_of_track_.resize(*track + 1, 0);
         speaker_of_track_[*track] = i + 1;
-        ++tracks;
+        ++tracks_ready_;
       });
       if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     }
-    auto sent = session.connect_media([&](client::VoicePath path, const proto::Error& why) {
-      ++paths;
-      if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks[why.code];
+    // Also called when a direct link drops mid-run (the session falls back).
+    auto sent = session.connect_media([this](client::VoicePath path, const proto::Error& why) {
+      ++paths_ready_;
+      if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks_[why.code];
     });
     if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     if (auto ok = poller_->serve(0); !ok) return ok;
@@ -159,7 +161,7 @@ proto::Result<void> LoadgenRun::start_voice() {
          mono_seconds() < deadline) {
     if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
   }
-  for (const auto& [reason, count] : fallbacks) {
+  for (const auto& [reason, count] : fallbacks_) {
     log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
   }
   if (tracks < options_.speakers || paths < options_.clients) {

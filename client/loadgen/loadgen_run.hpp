@@ -15,6 +15,7 @@
 // drain. Errors: "setup_failed", codec errors, "epoll_*" (FleetPoller).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -54,7 +55,12 @@ class LoadgenRun {
   std::unique_ptr<FleetPoller> poller_;  // over clients_ and sessions_
   std::vector<uint32_t> next_frame_;     // per speaker
   double send_start_ = 0;
-  std::vector<uint32_t> speaker_of_track_;      // track id -> speaker + 1 (0 = none)
+  std::vector<uint32_t> speaker_of_track_;  // track id -> speaker + 1 (0 = none)
+  // Setup progress, counted by SDK callbacks that may also run after setup
+  // (a late allocation reply, a direct link dropping mid-run): members, so
+  // they outlive start_voice().
+  uint32_t tracks_ready_ = 0, track_failures_ = 0, paths_ready_ = 0;
+  std::map<std::string, uint32_t> fallbacks_;   // why the direct path was not used
   uint32_t window_first_ = 0, window_end_ = 0;  // frame indices measured
   uint64_t sent_in_window_ = 0, delivered_ = 0, unknown_ = 0;
   uint64_t decoded_ = 0, decode_failures_ = 0;

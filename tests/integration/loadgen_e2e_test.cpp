@@ -42,6 +42,22 @@ TEST(LoadgenE2E, EveryListenerGetsEverySpeakerAndTheSampleDecodes) {
   EXPECT_EQ(report.decode_failures, 0u);
 }
 
+// The SDK calls the path callback again when a direct link drops mid-run (it
+// falls back to the compatible path); that callback once wrote into
+// start_voice()'s stack frame, long gone by then.
+TEST(LoadgenE2E, DirectLinksThatCloseMidRunFallBackAndTheRunStillReports) {
+  Stack stack;
+  ChildProcess loadgen({std::string(ALLO_BIN_DIR) + "/allo-loadgen", "--place", stack.place.url(),
+                        "--clients", "6", "--speakers", "2", "--seconds", "2", "--warmup", "0.5",
+                        "--path", "direct"});
+  ASSERT_TRUE(wait_until([&] { return stack.sfu.metric("allo_sfu_packets_out_total") > 0; }, 30,
+                         [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }));
+  stack.sfu.stop();  // says goodbye to every direct client
+  const std::string out = loadgen.read_all(60);
+  EXPECT_EQ(loadgen.wait(10), 0) << out;
+  EXPECT_NE(out.find("\"loadgen_report\""), std::string::npos) << out;
+}
+
 TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
   Stack stack;
   auto report = run_loadgen(stack, "sink");

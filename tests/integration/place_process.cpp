@@ -66,6 +66,12 @@ void SfuProcess::kill_now() {
   process_.reset();
 }
 
+void SfuProcess::stop() {
+  process_->kill_now(SIGTERM);
+  EXPECT_TRUE(process_->wait(10)) << "allo-sfu did not stop on SIGTERM";
+  process_.reset();
+}
+
 std::unique_ptr<client::Client> join(const PlaceProcess& place, const std::string& name,
                                      client::ClientOptions options,
                                      const nlohmann::json& identity) {

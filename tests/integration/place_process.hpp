@@ -41,6 +41,8 @@ class SfuProcess {
   void start();
   // SIGKILL and reap (a crash, not a clean stop).
   void kill_now();
+  // SIGTERM and reap: a clean stop (it says goodbye to its direct clients).
+  void stop();
   // "127.0.0.1:<link port>", for alloplace --sfu.
   std::string link_endpoint() const { return "127.0.0.1:" + std::to_string(link_port); }
   double metric(const std::string& name, const std::string& labels = "") const {
