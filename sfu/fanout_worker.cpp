@@ -1,5 +1,7 @@
 #include "sfu/fanout_worker.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 
 namespace allo::sfu {
@@ -77,8 +79,12 @@ void FanoutWorker::deliver(const PacketRef& packet, int64_t now_ns) {
   stats_.bytes_out += degree * packet.bytes().size();
   stats_.fanout_degree.observe(static_cast<double>(degree));
   if (degree > 0 && ++delivered_packets_ % config_.latency_sample_every == 0) {
-    stats_.forward_latency_seconds.observe(static_cast<double>(now_ns - packet.arrival_ns()) *
-                                           1e-9);
+    // After the sinks: the sockets (or the link's ring) have the packet now.
+    const int64_t handed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now().time_since_epoch())
+                                  .count();
+    stats_.forward_latency_seconds.observe(
+        static_cast<double>(std::max(handed_ns, now_ns) - packet.arrival_ns()) * 1e-9);
   }
 }
 
