@@ -106,10 +106,10 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
                     "--metrics", local(sfu_metrics), "--workers", std::to_string(c.workers),
                     "--max-speakers", std::to_string(c.selected), "--log-level", "warn"},
                    sfu_metrics);
-  auto alloplace =
-      start({bin + "/alloplace", "--listen", local(place), "--metrics", local(place_metrics),
-             "--sfu", local(link), "--tick-hz", "20", "--max-peers", "1024", "--log-level", "warn"},
-            place_metrics);
+  auto alloplace = start({bin + "/alloplace", "--listen", local(place), "--metrics",
+                          local(place_metrics), "--sfu", local(link), "--tick-hz",
+                          std::to_string(c.tick_hz), "--max-peers", "1024", "--log-level", "warn"},
+                         place_metrics);
   const pid_t sfu_pid = find_process("allo-sfu", local(link));
   const double cpu_before = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
   std::vector<Sample> samples;
@@ -130,11 +130,12 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
     }
   });
   {
-    ChildProcess loadgen(
-        {bin + "/allo-loadgen", "--place", "alloplace://" + local(place), "--clients",
-         std::to_string(c.clients), "--speakers", std::to_string(c.speakers), "--selected",
-         std::to_string(c.selected), "--seconds", std::to_string(c.seconds), "--warmup", "3",
-         "--path", c.direct ? "direct" : "compatible", "--listeners", c.sink ? "sink" : "read"});
+    ChildProcess loadgen({bin + "/allo-loadgen", "--place", "alloplace://" + local(place),
+                          "--clients", std::to_string(c.clients), "--speakers",
+                          std::to_string(c.speakers), "--selected", std::to_string(c.selected),
+                          "--seconds", std::to_string(c.seconds), "--warmup", "3", "--path",
+                          c.direct ? "direct" : "compatible", "--listeners",
+                          c.sink ? "sink" : "read", "--intent-hz", std::to_string(c.intent_hz)});
     const std::string out = loadgen.read_all(c.seconds + 180);
     loadgen.wait(5);
     auto report = loadgen::parse_report_line(out.substr(0, out.find('\n')));

@@ -19,6 +19,10 @@ struct SfuRunConfig {
   bool direct = true;
   double seconds = 5;
   bool sink = false;  // allo-loadgen --listeners sink (saturation: count packets out)
+  // The place's tick rate and the clients' intent rate (a visor's: 20 Hz).
+  // The scaling runs lower both so the state work leaves the cores to the SFU.
+  int tick_hz = 20;
+  int intent_hz = 20;
 };
 
 struct SfuRunResult {

@@ -22,8 +22,10 @@ std::string loadgen_usage() {
   return "allo-loadgen [--place alloplace://127.0.0.1:21337] [--clients 10] [--speakers 2]\n"
          "             [--selected 0] [--seconds 5] [--warmup 1] [--path direct|compatible]\n"
          "             [--decode-every 97] [--setup-timeout 60] [--listeners read|sink]\n"
-         "N SDK clients join the place (announce, ack state, send intents at 20 Hz); the first\n"
-         "S allocate a track and send speech-like Opus every 20 ms. --selected is the SFU's\n"
+         "             [--intent-hz 20]\n"
+         "N SDK clients join the place (announce, ack state, send intents at --intent-hz);\n"
+         "the first S allocate a track and send speech-like Opus every 20 ms. --selected is\n"
+         "the SFU's\n"
          "--max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
          "--listeners sink: while speakers send, the other clients read nothing (a\n"
          "saturation test of the SFU: count its packets out; deliveries are not measured).\n";
@@ -61,6 +63,8 @@ proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::strin
     } else if (flag == "--listeners") {
       if (value != "read" && value != "sink") return bad("read or sink");
       o.sink = value == "sink";
+    } else if (flag == "--intent-hz") {
+      if (!parse_number(value, 1.0, 100.0, o.intent_hz)) return bad("1..100");
     } else if (flag == "--setup-timeout") {
       if (!parse_number(value, 1.0, 600.0, o.setup_timeout_seconds)) return bad("1..600");
     } else {

@@ -23,6 +23,7 @@ struct LoadgenOptions {
   // drops). A saturation test of the SFU: count its packets out, not
   // deliveries (the report's delivered/latency are then meaningless).
   bool sink = false;
+  double intent_hz = 20;  // --intent-hz: intents (with the state ack) per client per second
   double setup_timeout_seconds = 60;
 };
 

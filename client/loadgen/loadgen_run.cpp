@@ -16,8 +16,10 @@ namespace {
 
 constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
-// --listeners sink: how often the speakers' hosts are polled at least.
-constexpr double kSinkPollSeconds = 0.002;
+// --listeners sink: how often the speakers' place connections are polled.
+constexpr double kSinkPollSeconds = 0.01;
+// --listeners sink: how often the speakers' direct links are read (keepalive).
+constexpr double kSinkMediaPollSeconds = 0.1;
 // Setup waits: at most this long per loop turn before re-checking progress.
 constexpr double kSetupTurnSeconds = 0.01;
 // From the settle phase on, a loop turn spends at most this long on readable clients
@@ -85,6 +87,7 @@ proto::Result<void> LoadgenRun::join_all() {
     // Acks the newest state revision like a visor, without copying the
     // world per state packet (N clients in one process would cost O(N^2)).
     client_options.mirror_state = false;
+    client_options.intent_rate_hz = options_.intent_hz;
     clients_.push_back(std::make_unique<client::Client>(client_options));
     auto& c = *clients_.back();
     if (auto ok = c.connect(options_.place_url, 5); !ok) {
@@ -220,15 +223,26 @@ proto::Result<void> LoadgenRun::send_loop() {
 
 void LoadgenRun::serve_speakers_only(double until) {
   // Speakers keep their connections (acks, pings, their own sends); the rest
-  // are left unread on purpose. Polled every kSinkPollSeconds at most.
-  do {
-    for (uint32_t s = 0; s < options_.speakers; ++s) {
-      clients_[s]->poll(0);
-      sessions_[s]->poll(0);
+  // are left unread on purpose. The speakers' place connections are polled
+  // every kSinkPollSeconds, their direct links (where everyone's voice piles
+  // up; sending needs no reading) only every kSinkMediaPollSeconds: the
+  // loadgen shares the cores with the saturated SFU it measures. Called
+  // before every due frame; passes keep their own cadence across calls.
+  while (true) {
+    const double now = mono_seconds();
+    if (now >= next_sink_poll_) {
+      next_sink_poll_ = now + kSinkPollSeconds;
+      const bool media = now >= next_sink_media_poll_;
+      if (media) next_sink_media_poll_ = now + kSinkMediaPollSeconds;
+      for (uint32_t s = 0; s < options_.speakers; ++s) {
+        clients_[s]->poll(0);
+        if (media) sessions_[s]->poll(0);
+      }
     }
-    const double wait = std::min(until - mono_seconds(), kSinkPollSeconds);
-    if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));  // pacing
-  } while (mono_seconds() < until);
+    const double left = std::min(until, next_sink_poll_) - mono_seconds();
+    if (mono_seconds() >= until) return;
+    if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));  // pacing
+  }
 }
 
 double LoadgenRun::send_due_frames(double now) {

@@ -59,6 +59,8 @@ class LoadgenRun {
   // Setup progress, counted by SDK callbacks that may also run after setup
   // (a late allocation reply, a direct link dropping mid-run): members, so
   // they outlive start_voice().
+  double next_sink_poll_ = 0;        // --listeners sink: next poll of the speakers
+  double next_sink_media_poll_ = 0;  // --listeners sink: next read of the speakers' links
   uint32_t tracks_ready_ = 0, track_failures_ = 0, paths_ready_ = 0;
   std::map<std::string, uint32_t> fallbacks_;   // why the direct path was not used
   uint32_t window_first_ = 0, window_end_ = 0;  // frame indices measured

@@ -18,7 +18,8 @@ TEST(LoadgenOptions, ParsesEveryFlag) {
                                   "--path",          "compatible",
                                   "--decode-every",  "0",
                                   "--setup-timeout", "30",
-                                  "--listeners",     "sink"});
+                                  "--listeners",     "sink",
+                                  "--intent-hz",     "5"});
   ASSERT_TRUE(o) << o.error().detail;
   EXPECT_EQ(o->place_url, "alloplace://127.0.0.1:4000");
   EXPECT_EQ(o->clients, 500u);
@@ -29,6 +30,8 @@ TEST(LoadgenOptions, ParsesEveryFlag) {
   EXPECT_FALSE(o->direct);
   EXPECT_EQ(o->decode_every, 0u);
   EXPECT_TRUE(o->sink);
+  EXPECT_DOUBLE_EQ(o->intent_hz, 5);
+  EXPECT_DOUBLE_EQ(parse_loadgen_options({})->intent_hz, 20) << "a visor's rate by default";
   EXPECT_TRUE(parse_loadgen_options({})->direct) << "the direct path by default";
   EXPECT_FALSE(parse_loadgen_options({})->sink) << "listeners read by default";
 }
@@ -45,6 +48,8 @@ TEST(LoadgenOptions, ErrorsNameTheFlag) {
   EXPECT_EQ(parse_loadgen_options({"--seconds"}).error().detail, "--seconds: missing value");
   EXPECT_EQ(parse_loadgen_options({"--bogus", "1"}).error().detail, "unknown flag --bogus");
   EXPECT_EQ(parse_loadgen_options({"--help"}).error().code, "help");
+  EXPECT_EQ(parse_loadgen_options({"--intent-hz", "0"}).error().detail,
+            "--intent-hz: expected 1..100, got '0'");
 }
 
 TEST(SentFrames, EveryFrameIsFoundByItsBytesAndForgedBytesAreNot) {
