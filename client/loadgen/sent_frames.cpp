@@ -5,6 +5,7 @@
 
 #include "allo/voice_opus_decoder.hpp"
 #include "allo/voice_opus_encoder.hpp"
+#include "common/fnv1a.hpp"
 #include "speech_signal.hpp"
 
 namespace allo::loadgen {
@@ -15,12 +16,7 @@ constexpr uint32_t kAmbiguous = std::numeric_limits<uint32_t>::max();
 }  // namespace
 
 uint64_t payload_hash(std::span<const uint8_t> bytes) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (uint8_t b : bytes) {
-    h ^= b;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
+  return fnv1a64(bytes);
 }
 
 proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames) {

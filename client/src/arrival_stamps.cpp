@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "common/fnv1a.hpp"
 #include "common/mono_clock.hpp"
 #include "enet_datagram.hpp"
 
@@ -16,16 +17,6 @@ namespace {
 constexpr size_t kMaxPendingStamps = 4096;
 
 thread_local ArrivalStamps* active = nullptr;
-
-// FNV-1a, 64 bit.
-uint64_t hash_bytes(std::span<const uint8_t> bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (uint8_t b : bytes) {
-    h ^= b;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 double seconds_of(const timespec& t) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
@@ -73,12 +64,12 @@ void ArrivalStamps::record(ENetHost* host) {
       arrival = mono - (seconds_of(real_now) - seconds_of(stamp));
     }
     if (arrivals_.size() >= kMaxPendingStamps) arrivals_.clear();
-    arrivals_[hash_bytes(payload)] = arrival;
+    arrivals_[fnv1a64(payload)] = arrival;
   });
 }
 
 double ArrivalStamps::take(std::span<const uint8_t> packet) {
-  auto it = arrivals_.find(hash_bytes(packet));
+  auto it = arrivals_.find(fnv1a64(packet));
   if (it == arrivals_.end()) return -1;
   const double arrival = it->second;
   arrivals_.erase(it);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/mono_clock.hpp"
+#include "tests/support/enet_loopback_pair.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::client {
@@ -18,30 +19,7 @@ namespace {
 
 class ArrivalStampsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(enet_initialize(), 0);
-    ENetAddress address{};
-    enet_address_set_host(&address, "127.0.0.1");
-    address.port = testing::free_udp_port();
-    server_ = enet_host_create(&address, 1, 4, 0, 0);
-    client_ = enet_host_create(nullptr, 1, 4, 0, 0);
-    ASSERT_TRUE(server_ && client_);
-    enet_host_connect(client_, &address, 4, 0);
-    ENetEvent event;
-    ASSERT_TRUE(testing::wait_until([&] { return peer_ != nullptr; }, 5,
-                                    [&] {
-                                      while (enet_host_service(client_, &event, 0) > 0) {
-                                      }
-                                      if (enet_host_service(server_, &event, 1) > 0 &&
-                                          event.type == ENET_EVENT_TYPE_CONNECT)
-                                        peer_ = event.peer;
-                                    }));
-  }
-  void TearDown() override {
-    enet_host_destroy(client_);
-    enet_host_destroy(server_);
-    enet_deinitialize();
-  }
+  void SetUp() override { ASSERT_TRUE(pair_.connect()); }
   void send(uint8_t channel, const std::string& bytes) {
     enet_peer_send(peer_, channel, enet_packet_create(bytes.data(), bytes.size(), 0));
     enet_host_flush(server_);
@@ -66,9 +44,10 @@ class ArrivalStampsTest : public ::testing::Test {
     return out;
   }
 
-  ENetHost* server_ = nullptr;
-  ENetHost* client_ = nullptr;
-  ENetPeer* peer_ = nullptr;
+  testing::EnetLoopbackPair pair_;
+  ENetHost*& server_ = pair_.server;
+  ENetHost*& client_ = pair_.client;
+  ENetPeer*& peer_ = pair_.server_peer;
 };
 
 TEST_F(ArrivalStampsTest, StampIsTheKernelArrivalNotTheReadingTime) {

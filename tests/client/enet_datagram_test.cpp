@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/enet_loopback_pair.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::client {
@@ -38,27 +39,15 @@ int capture(ENetHost* host, ENetEvent*) {
 }
 
 TEST(EnetDatagram, FindsEverySendAnEnetHostWrote) {
-  ASSERT_EQ(enet_initialize(), 0);
-  ENetAddress address{};
-  enet_address_set_host(&address, "127.0.0.1");
-  address.port = testing::free_udp_port();
-  ENetHost* server = enet_host_create(&address, 1, 4, 0, 0);
-  ENetHost* client = enet_host_create(nullptr, 1, 4, 0, 0);
-  ASSERT_TRUE(server && client);
+  testing::EnetLoopbackPair pair;
+  ASSERT_TRUE(pair.connect());
+  ENetHost* server = pair.server;
+  ENetHost* client = pair.client;
+  ENetPeer* peer = pair.server_peer;
   std::vector<Bytes> datagrams;
   captured = &datagrams;
   client->intercept = capture;
-  enet_host_connect(client, &address, 4, 0);
-  ENetPeer* peer = nullptr;
   ENetEvent event;
-  ASSERT_TRUE(testing::wait_until([&] { return peer != nullptr; }, 5,
-                                  [&] {
-                                    while (enet_host_service(client, &event, 0) > 0) {
-                                    }
-                                    if (enet_host_service(server, &event, 1) > 0 &&
-                                        event.type == ENET_EVENT_TYPE_CONNECT)
-                                      peer = event.peer;
-                                  }));
   // One of each kind, queued together so ENet packs several per datagram.
   const std::vector<Seen> sent = {
       {0, "reliable"}, {3, "unreliable"}, {2, "unsequenced"}, {3, std::string(300, 'x')}};
@@ -91,9 +80,6 @@ TEST(EnetDatagram, FindsEverySendAnEnetHostWrote) {
   }
   for (const auto& s : found) EXPECT_NE(s.payload, big.substr(0, s.payload.size()));
   captured = nullptr;
-  enet_host_destroy(client);
-  enet_host_destroy(server);
-  enet_deinitialize();
 }
 
 // [peer 0x0001, no sent time][unreliable ch 3 rel 0 unrel 1 len 3]"abc"

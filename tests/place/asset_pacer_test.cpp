@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "tests/support/enet_loopback_pair.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::place {
@@ -17,25 +18,12 @@ constexpr size_t kFrame = 64 * 1024;
 class AssetPacerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    enet_initialize();
-    ENetAddress address{};
-    enet_address_set_host(&address, "127.0.0.1");
-    address.port = testing::free_udp_port();
-    server_ = enet_host_create(&address, 4, 3, 0, 0);
-    client_ = enet_host_create(nullptr, 1, 3, 0, 0);
-    ASSERT_TRUE(server_ && client_);
-    enet_host_connect(client_, &address, 3, 0);
-    ASSERT_TRUE(testing::wait_until([&] { return peer_ != nullptr; }, 5, [&] { step(); }));
+    ASSERT_TRUE(pair_.connect());
     pacer_ = std::make_unique<AssetPacer>(
         kChannel, [&](AgentId agent) { return agent == 7 && !gone_ ? peer_ : nullptr; },
         [&](const AssetPacer::Release& r) { releases_.push_back(r); });
   }
-  void TearDown() override {
-    pacer_.reset();
-    enet_host_destroy(client_);
-    enet_host_destroy(server_);
-    enet_deinitialize();
-  }
+  void TearDown() override { pacer_.reset(); }
 
   void step() {
     ENetEvent event;
@@ -46,8 +34,7 @@ class AssetPacerTest : public ::testing::Test {
         enet_packet_destroy(event.packet);
       }
     }
-    if (enet_host_service(server_, &event, 1) > 0 && event.type == ENET_EVENT_TYPE_CONNECT)
-      peer_ = event.peer;
+    enet_host_service(server_, &event, 1);
     if (pacer_) pacer_->pump();
   }
 
@@ -55,9 +42,10 @@ class AssetPacerTest : public ::testing::Test {
     return std::vector<uint8_t>(size, tag);
   }
 
-  ENetHost* server_ = nullptr;
-  ENetHost* client_ = nullptr;
-  ENetPeer* peer_ = nullptr;
+  testing::EnetLoopbackPair pair_{3};
+  ENetHost*& server_ = pair_.server;
+  ENetHost*& client_ = pair_.client;
+  ENetPeer*& peer_ = pair_.server_peer;
   bool gone_ = false;
   std::unique_ptr<AssetPacer> pacer_;
   std::vector<AssetPacer::Release> releases_;
