@@ -181,6 +181,7 @@ StoreStats AssetStore::stats() const {
   stats.hits = counters_.hits;
   stats.misses = counters_.misses;
   stats.evictions = counters_.evictions;
+  stats.lru_updates = counters_.lru_updates;
   return stats;
 }
 

@@ -32,6 +32,7 @@ struct StoreStats {
   uint64_t hard_limit_bytes = 0;
   uint64_t map_size = 0;
   uint64_t hits = 0, misses = 0, evictions = 0;
+  uint64_t lru_updates = 0;  // since start: LRU records rewritten (touches coalesce)
   int readers_in_use = 0;
   unsigned max_readers = 0;
 };

@@ -116,7 +116,7 @@ void LinkServer::handle(ENetEvent& event) {
 
 bool LinkServer::send(std::span<const uint8_t> message) {
   if (place_ == nullptr) return false;
-  if (!proto::LinkBatchWriter::batchable(message.size())) {
+  if (!proto::LinkBatchWriter::batchable(message)) {
     close_batch();  // keeps the order
     queue_packet(message);
     pump();

@@ -196,6 +196,7 @@ void StoreWriter::apply_touches_and_counters(const std::vector<std::string>& tou
     MDB_val ok = val_of(old_key);
     mdb_del(txn, dbis.lru, &ok, nullptr);
     meta->stamp = next_stamp_++;
+    counters_.lru_updates.fetch_add(1, std::memory_order_relaxed);
     auto meta_bytes = encode_meta(*meta);
     auto new_key = lru_key(meta->stamp, id);
     MDB_val mk = val_of(id_bytes(id)), mv = val_of(meta_bytes), nk = val_of(new_key),

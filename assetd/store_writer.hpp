@@ -53,6 +53,7 @@ struct StoreCounters {
   std::atomic<uint64_t> hits{0};
   std::atomic<uint64_t> misses{0};
   std::atomic<uint64_t> evictions{0};
+  std::atomic<uint64_t> lru_updates{0};  // LRU records rewritten for hits (not persisted)
 };
 
 // Assets being streamed; eviction skips them. Thread-safe.

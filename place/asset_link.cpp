@@ -110,7 +110,7 @@ void AssetLink::drop_link(double now) {
 
 void AssetLink::send_link(std::vector<uint8_t> message) {
   if (state_ != State::kUp) return;
-  if (!proto::LinkBatchWriter::batchable(message.size())) {
+  if (!proto::LinkBatchWriter::batchable(message)) {
     send_batch();  // keeps the order
     send_packet(message);
     return;

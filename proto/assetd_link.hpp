@@ -84,9 +84,12 @@ Result<std::vector<LinkMessage>> parse_link_packet(std::span<const uint8_t> byte
 // Collects small link messages into batch messages. Not thread-safe.
 class LinkBatchWriter {
  public:
-  // Whether a message of this size may be batched at all.
-  static bool batchable(size_t message_bytes) {
-    return message_bytes <= kLinkBatchedMessageMaxBytes;
+  // Whether `message` may be batched at all: not a hello (it travels alone,
+  // so a peer of another link version still reads it and can tell), and
+  // not larger than kLinkBatchedMessageMaxBytes.
+  static bool batchable(std::span<const uint8_t> message) {
+    return !message.empty() && message[0] != static_cast<uint8_t>(LinkKind::kHello) &&
+           message.size() <= kLinkBatchedMessageMaxBytes;
   }
   // Whether adding a message of this size would grow the batch past
   // kLinkBatchBytes (send and clear() it first).

@@ -1,7 +1,9 @@
 #include "arrival_stamps.hpp"
 
+#if defined(__linux__)
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#endif
 
 #include <ctime>
 
@@ -25,15 +27,18 @@ double seconds_of(const timespec& t) {
 }  // namespace
 
 ArrivalStamps::ArrivalStamps(ENetHost* host, uint8_t channel) : host_(host), channel_(channel) {
+#if defined(__linux__)
   // The first SIOCGSTAMPNS turns timestamping on for the socket (it has no
   // stamp to give yet); later reads get the stamp of the last datagram read.
   timespec ignored{};
   (void)ioctl(static_cast<int>(host_->socket), SIOCGSTAMPNS, &ignored);
   host_->intercept = &ArrivalStamps::intercept;
+#endif
 }
 
 ArrivalStamps::~ArrivalStamps() {
-  host_->intercept = nullptr;
+  // Only our own hook (a host has one intercept; do not unhook another's).
+  if (host_->intercept == &ArrivalStamps::intercept) host_->intercept = nullptr;
   if (active == this) active = nullptr;
 }
 
@@ -57,7 +62,11 @@ void ArrivalStamps::record(ENetHost* host) {
     if (channel != channel_) return;
     if (arrival < 0) {
       timespec stamp{}, real_now{};
+#if defined(__linux__)
       if (ioctl(static_cast<int>(host->socket), SIOCGSTAMPNS, &stamp) != 0) return;
+#else
+      return;
+#endif
       clock_gettime(CLOCK_REALTIME, &real_now);
       const double mono = mono_seconds();
       // The stamp is realtime; move it onto the monotonic clock.

@@ -9,7 +9,11 @@
 //
 // ENet's intercept has no user pointer: a Scope makes a recorder the one this
 // thread's intercept calls use (EnetConnection opens one around each
-// service). Not thread-safe; one thread per host, as ENet requires.
+// service). One recorder per host (it owns the host's intercept). Packets
+// are matched by their bytes: two identical packets in flight on the channel
+// (Opus has no sequence number) may swap stamps, or one goes unstamped.
+// Linux only (SIOCGSTAMPNS); elsewhere every packet is unstamped. Not
+// thread-safe; one thread per host, as ENet requires.
 #pragma once
 
 #include <enet/enet.h>

@@ -90,6 +90,7 @@ void EnetConnection::flush() {
 }
 
 void EnetConnection::stamp_arrivals(uint8_t channel) {
+  stamps_.reset();  // the old recorder unhooks before the new one hooks in
   stamps_ = std::make_unique<ArrivalStamps>(host_, channel);
 }
 

@@ -143,6 +143,8 @@ TEST_F(AssetStoreTest, RepeatedTouchesAreCoalescedAtEachAssetsLatestTouch) {
   store->sync();
   EXPECT_EQ(store->ids_by_age(), (std::vector<std::string>{ids[0], ids[2], ids[1]}));
   EXPECT_EQ(store->stats().hits, 1004u);
+  // 1004 hits, three assets: three LRU records rewritten, not 1004.
+  EXPECT_EQ(store->stats().lru_updates, 3u);
 }
 
 TEST_F(AssetStoreTest, PinnedAssetsAreNotEvicted) {

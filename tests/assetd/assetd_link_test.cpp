@@ -134,8 +134,10 @@ TEST(AssetdLink, OneBadMessageRejectsTheWholeBatch) {
 }
 
 TEST(AssetdLink, BatchLimits) {
-  EXPECT_TRUE(LinkBatchWriter::batchable(kLinkBatchedMessageMaxBytes));
-  EXPECT_FALSE(LinkBatchWriter::batchable(kLinkBatchedMessageMaxBytes + 1));
+  EXPECT_TRUE(LinkBatchWriter::batchable(Bytes(kLinkBatchedMessageMaxBytes, 0x06)));
+  EXPECT_FALSE(LinkBatchWriter::batchable(Bytes(kLinkBatchedMessageMaxBytes + 1, 0x06)));
+  EXPECT_FALSE(LinkBatchWriter::batchable(encode_link_hello())) << "a hello travels alone";
+  EXPECT_TRUE(LinkBatchWriter::batchable(encode_link_agent_joined(1)));
   LinkBatchWriter writer;
   Bytes frame(1000, 'x');
   Bytes message = encode_link_frame_to_agent(1, frame);

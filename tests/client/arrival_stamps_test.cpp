@@ -92,12 +92,21 @@ TEST_F(ArrivalStampsTest, OnlyItsChannelAndOnlyInsideAScope) {
   }
 }
 
-TEST_F(ArrivalStampsTest, RemovingTheStampsUnhooksTheHost) {
+int someone_elses_intercept(ENetHost*, ENetEvent*) {
+  return 0;
+}
+
+TEST_F(ArrivalStampsTest, RemovingTheStampsUnhooksTheHostButNotAnotherHook) {
   {
     ArrivalStamps stamps(client_, 3);
     EXPECT_NE(client_->intercept, nullptr);
   }
   EXPECT_EQ(client_->intercept, nullptr);
+  {
+    ArrivalStamps stamps(client_, 3);
+    client_->intercept = someone_elses_intercept;  // replaced after us
+  }
+  EXPECT_EQ(client_->intercept, &someone_elses_intercept);
 }
 
 }  // namespace
