@@ -1,7 +1,5 @@
 #include "sfu/fanout_worker.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <functional>
 
 namespace allo::sfu {
@@ -80,11 +78,9 @@ void FanoutWorker::deliver(const PacketRef& packet, int64_t now_ns) {
   stats_.fanout_degree.observe(static_cast<double>(degree));
   if (degree > 0 && ++delivered_packets_ % config_.latency_sample_every == 0) {
     // After the sinks: the sockets (or the link's ring) have the packet now.
-    const int64_t handed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::steady_clock::now().time_since_epoch())
-                                  .count();
-    stats_.forward_latency_seconds.observe(
-        static_cast<double>(std::max(handed_ns, now_ns) - packet.arrival_ns()) * 1e-9);
+    const int64_t handed_ns = config_.clock_ns ? config_.clock_ns() : now_ns;
+    stats_.forward_latency_seconds.observe(static_cast<double>(handed_ns - packet.arrival_ns()) *
+                                           1e-9);
   }
 }
 

@@ -42,6 +42,9 @@ struct FanoutConfig {
   SelectionConfig selection;
   float radius = 0;                   // 0 = no distance culling
   uint32_t latency_sample_every = 8;  // forward latency measured on every Nth packet
+  // Nanoseconds on the clock of PacketRef::arrival_ns(), read after the
+  // sinks took a sampled packet; null: the `now_ns` given to deliver().
+  int64_t (*clock_ns)() = nullptr;
 };
 
 class FanoutWorker {

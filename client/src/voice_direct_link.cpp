@@ -81,6 +81,13 @@ bool VoiceDirectLink::service(int timeout_ms, std::vector<Received>& out) {
   return alive;
 }
 
+bool VoiceDirectLink::service(int timeout_ms, std::vector<std::string>& out) {
+  std::vector<Received> received;
+  const bool alive = service(timeout_ms, received);
+  for (auto& r : received) out.push_back(std::move(r.packet));
+  return alive;
+}
+
 void VoiceDirectLink::close(double timeout_seconds) {
   if (connection_) connection_->close(timeout_seconds);
 }

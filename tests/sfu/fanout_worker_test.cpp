@@ -54,6 +54,24 @@ TEST_F(FanoutWorkerTest, DeliversOneSharedBufferToEveryListenerButTheSpeaker) {
   EXPECT_EQ(stats.packets_out, 3u);
 }
 
+int64_t clock_at_5ms() {
+  return 5'000'000;
+}
+
+TEST_F(FanoutWorkerTest, ForwardLatencyIsTakenFromTheClockAfterTheSinks) {
+  FanoutConfig config;
+  config.latency_sample_every = 1;
+  config.clock_ns = clock_at_5ms;
+  FanoutWorker worker = make(config);
+  for (const char* agent : {"alice", "bob"}) worker.apply(AgentJoined{agent});
+  worker.apply(TrackAdded{1, "alice", "e"});
+  worker.reselect(0);
+  worker.deliver(packet_on(1, -20), 1'000'000);  // arrived at 0, handed at 5 ms
+  double sum = 0;
+  (void)stats.forward_latency_seconds.take_counts(sum);
+  EXPECT_DOUBLE_EQ(sum, 0.005);
+}
+
 TEST_F(FanoutWorkerTest, OwnsOnlyCompatibleListenersThatHashToIt) {
   FanoutWorker worker(1, 2, {}, sink, stats);
   int owned = 0;

@@ -46,6 +46,8 @@ class VoiceDirectLink {
   // Handles what arrived (no waiting past timeout_ms) and appends the media
   // packets to `out`. Returns false once the connection is gone.
   bool service(int timeout_ms, std::vector<Received>& out);
+  // The same without arrival times (the form before they existed).
+  bool service(int timeout_ms, std::vector<std::string>& out);
   // Graceful goodbye, waiting at most timeout_seconds.
   void close(double timeout_seconds);
 
