@@ -3,11 +3,12 @@
 // handed up, bad ones are reported and dropped. A newer place connection
 // replaces an older one. Small outgoing messages are collected into batches
 // (proto::LinkBatchWriter; a batch closes at flush() or when full), and
-// incoming batches are handed up message by message. Outgoing packets wait in the server's own FIFO
-// and enter ENet only while less than kLinkBytesInEnet is queued or in flight there: ENet walks a
-// peer's whole outgoing list on every service, so a long one (every agent's window at once) costs
-// O(backlog) per loop iteration. Owns the ENet host. Not thread-safe: one thread. enet_initialize()
-// must have been called.
+// incoming batches are handed up message by message. Outgoing packets wait
+// in the server's own FIFO and enter ENet only while less than
+// kLinkBytesInEnet is queued or in flight there: ENet walks a peer's whole
+// outgoing list on every service, so a long one (every agent's window at
+// once) costs O(backlog) per loop iteration. Owns the ENet host. Not
+// thread-safe: one thread. enet_initialize() must have been called.
 #pragma once
 
 #include <enet/enet.h>

@@ -8,6 +8,10 @@
 
 #include <sys/socket.h>
 
+#include <string_view>
+
+#include "common/log.hpp"
+
 namespace allo {
 
 // The place's public endpoint and the SFU's direct-path endpoint.
@@ -26,6 +30,17 @@ inline int set_socket_buffers(int fd, int bytes) {
   socklen_t len = sizeof granted;
   if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &len) != 0) return -1;
   return granted / 2;
+}
+
+// A public endpoint's buffers (kPublicSocketBufferBytes); logs a warning
+// naming `endpoint` when the kernel granted less.
+inline void set_public_socket_buffers(int fd, std::string_view endpoint) {
+  const int granted = set_socket_buffers(fd, kPublicSocketBufferBytes);
+  if (granted < kPublicSocketBufferBytes)
+    log::warn(
+        "{}: the kernel granted a {} byte receive buffer of {} asked (raise "
+        "net.core.rmem_max); bursts from many clients may be dropped",
+        endpoint, granted, kPublicSocketBufferBytes);
 }
 
 }  // namespace allo

@@ -1,6 +1,5 @@
 #include "place/asset_relay.hpp"
 
-#include <algorithm>
 #include <string_view>
 
 #include "common/log.hpp"
@@ -153,13 +152,8 @@ void AssetRelay::answer_unavailable(Agent& agent, std::span<const uint8_t> frame
 uint32_t AssetRelay::hint_for(std::span<const uint8_t> frame) const {
   // Most requests name no publisher: skip the JSON parse when the header does
   // not even contain the key (a key spelled with escapes only loses the hint).
-  constexpr std::string_view kKey = "published_by";
-  const size_t header_end = frame.size() < limits::kAssetFrameHeaderBytes
-                                ? 0
-                                : std::min(frame.size(), limits::kAssetFrameHeaderBytes +
-                                                             ((size_t{frame[2]} << 8) | frame[3]));
-  const std::string_view header(reinterpret_cast<const char*>(frame.data()), header_end);
-  if (header.find(kKey) == std::string_view::npos) return 0;
+  if (proto::asset_frame_header_text(frame).find("published_by") == std::string_view::npos)
+    return 0;
   auto parsed = proto::parse_asset_frame(frame);
   if (!parsed) return 0;  // assetd answers and counts malformed frames
   auto it = parsed->header.find("published_by");

@@ -33,12 +33,7 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
   host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0);
   if (!host_) throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
   host_->maximumPacketSize = kEnetMaximumPacketSize;
-  const int granted = set_socket_buffers(static_cast<int>(host_->socket), kPublicSocketBufferBytes);
-  if (granted < kPublicSocketBufferBytes)
-    log::warn(
-        "listen {}: the kernel granted a {} byte receive buffer of {} asked "
-        "(raise net.core.rmem_max); bursts from many clients may be dropped",
-        config.listen.to_string(), granted, kPublicSocketBufferBytes);
+  set_public_socket_buffers(static_cast<int>(host_->socket), "listen " + config.listen.to_string());
   slots_ = std::make_unique<PeerSlots>(host_);
   double now = mono_seconds();
   PlaceOptions options{config.name, config.announce_timeout, config.request_timeout};

@@ -1,5 +1,7 @@
 #include "proto/asset_frame.hpp"
 
+#include <algorithm>
+
 #include "proto/json_frame.hpp"
 #include "proto/limits.hpp"
 
@@ -39,14 +41,17 @@ bool is_lower_hex(std::string_view s) {
 }  // namespace
 
 Result<AssetFrame> parse_asset_frame(std::span<const uint8_t> bytes) {
-  if (bytes.size() < limits::kAssetFrameHeaderBytes) return fail("too_short", "asset frame under 4 bytes");
+  if (bytes.size() < limits::kAssetFrameHeaderBytes)
+    return fail("too_short", "asset frame under 4 bytes");
   uint16_t mid = static_cast<uint16_t>((bytes[0] << 8) | bytes[1]);
   size_t hlen = static_cast<size_t>((bytes[2] << 8) | bytes[3]);
   if (hlen == 0 || hlen > bytes.size() - limits::kAssetFrameHeaderBytes) {
-    return fail("bad_header_length", "header length " + std::to_string(hlen) + " does not fit the frame");
+    return fail("bad_header_length",
+                "header length " + std::to_string(hlen) + " does not fit the frame");
   }
   if (mid < 1 || mid > 3) return fail("unknown_mid", "asset message id " + std::to_string(mid));
-  std::string_view text(reinterpret_cast<const char*>(bytes.data()) + limits::kAssetFrameHeaderBytes, hlen);
+  std::string_view text(
+      reinterpret_cast<const char*>(bytes.data()) + limits::kAssetFrameHeaderBytes, hlen);
   auto header = decode_json(text, hlen, kMaxHeaderDepth);
   // Every header decode failure (empty, too deep, not JSON) is "malformed_json".
   if (!header) return fail("malformed_json", "asset header: " + header.error().detail);
@@ -57,7 +62,8 @@ Result<AssetFrame> parse_asset_frame(std::span<const uint8_t> bytes) {
 
 Result<AssetRequest> parse_asset_request(const AssetFrame& frame) {
   AssetRequest out;
-  if (frame.mid != AssetMid::kRequest || !read_id(frame.header, out.id) || !read_range(frame.header, out.range)) {
+  if (frame.mid != AssetMid::kRequest || !read_id(frame.header, out.id) ||
+      !read_range(frame.header, out.range)) {
     return fail("malformed_asset_header", "request needs an id and a [start, count] range");
   }
   if (auto it = frame.header.find("published_by"); it != frame.header.end() && !it->is_null()) {
@@ -70,13 +76,15 @@ Result<AssetRequest> parse_asset_request(const AssetFrame& frame) {
 Result<AssetData> parse_asset_data(const AssetFrame& frame) {
   AssetData out;
   auto total = frame.header.find("total_length");
-  if (frame.mid != AssetMid::kData || !read_id(frame.header, out.id) || !read_range(frame.header, out.range) ||
-      total == frame.header.end() || !read_u64(*total, out.total_length)) {
+  if (frame.mid != AssetMid::kData || !read_id(frame.header, out.id) ||
+      !read_range(frame.header, out.range) || total == frame.header.end() ||
+      !read_u64(*total, out.total_length)) {
     return fail("malformed_asset_header", "data needs an id, a range and total_length");
   }
   if (out.range.count != frame.body.size()) {
     return fail("malformed_asset_header", "range count " + std::to_string(out.range.count) +
-                                              " does not match " + std::to_string(frame.body.size()) + " bytes");
+                                              " does not match " +
+                                              std::to_string(frame.body.size()) + " bytes");
   }
   if (out.range.start > out.total_length || out.range.count > out.total_length - out.range.start) {
     return fail("malformed_asset_header", "range lies outside total_length");
@@ -90,12 +98,22 @@ Result<AssetFailure> parse_asset_failure(const AssetFrame& frame) {
   if (frame.mid != AssetMid::kFailure || !read_id(frame.header, out.id)) {
     return fail("malformed_asset_header", "failure needs an id");
   }
-  if (auto it = frame.header.find("error_reason"); it != frame.header.end() && it->is_string()) out.error_reason = *it;
-  if (auto it = frame.header.find("error_code"); it != frame.header.end() && it->is_string()) out.error_code = *it;
+  if (auto it = frame.header.find("error_reason"); it != frame.header.end() && it->is_string())
+    out.error_reason = *it;
+  if (auto it = frame.header.find("error_code"); it != frame.header.end() && it->is_string())
+    out.error_code = *it;
   return out;
 }
 
-std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header, std::span<const uint8_t> body) {
+std::string_view asset_frame_header_text(std::span<const uint8_t> bytes) {
+  if (bytes.size() < limits::kAssetFrameHeaderBytes) return {};
+  const size_t hlen = std::min(static_cast<size_t>((bytes[2] << 8) | bytes[3]),
+                               bytes.size() - limits::kAssetFrameHeaderBytes);
+  return {reinterpret_cast<const char*>(bytes.data()) + limits::kAssetFrameHeaderBytes, hlen};
+}
+
+std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header,
+                                        std::span<const uint8_t> body) {
   // Like encode_json: invalid UTF-8 in a string is replaced, never thrown.
   std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
   std::vector<uint8_t> out;
@@ -117,8 +135,8 @@ std::vector<uint8_t> encode_asset_request(const AssetRequest& r) {
   return encode_asset_frame(AssetMid::kRequest, header);
 }
 
-std::vector<uint8_t> encode_asset_data(const std::string& id, AssetRange range, uint64_t total_length,
-                                       std::span<const uint8_t> bytes) {
+std::vector<uint8_t> encode_asset_data(const std::string& id, AssetRange range,
+                                       uint64_t total_length, std::span<const uint8_t> bytes) {
   json header = {{"id", id}, {"range", {range.start, range.count}}, {"total_length", total_length}};
   return encode_asset_frame(AssetMid::kData, header, bytes);
 }
@@ -130,7 +148,8 @@ std::vector<uint8_t> encode_asset_failure(const AssetFailure& f) {
 
 std::optional<AssetId> parse_asset_id(std::string_view text) {
   constexpr std::string_view kSha1 = "asset:sha1:", kSha256 = "asset:sha256:";
-  if (text.starts_with(kSha1) && text.size() == kSha1.size() + 40 && is_lower_hex(text.substr(kSha1.size()))) {
+  if (text.starts_with(kSha1) && text.size() == kSha1.size() + 40 &&
+      is_lower_hex(text.substr(kSha1.size()))) {
     return AssetId{HashAlgorithm::kSha1, std::string(text.substr(kSha1.size()))};
   }
   if (text.starts_with(kSha256) && text.size() == kSha256.size() + 64 &&

@@ -54,14 +54,18 @@ struct AssetFrame {
 // Error codes: "too_short", "bad_header_length", "malformed_json" (header),
 // "unknown_mid", "malformed_asset_header" (typed parsers below).
 Result<AssetFrame> parse_asset_frame(std::span<const uint8_t> bytes);
+// The JSON header text of a frame, unparsed (clamped to the frame; empty when
+// under 4 bytes): a cheap look before a full parse.
+std::string_view asset_frame_header_text(std::span<const uint8_t> bytes);
 Result<AssetRequest> parse_asset_request(const AssetFrame& frame);
 Result<AssetData> parse_asset_data(const AssetFrame& frame);
 Result<AssetFailure> parse_asset_failure(const AssetFrame& frame);
 
-std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header, std::span<const uint8_t> body = {});
+std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header,
+                                        std::span<const uint8_t> body = {});
 std::vector<uint8_t> encode_asset_request(const AssetRequest& request);
-std::vector<uint8_t> encode_asset_data(const std::string& id, AssetRange range, uint64_t total_length,
-                                       std::span<const uint8_t> bytes);
+std::vector<uint8_t> encode_asset_data(const std::string& id, AssetRange range,
+                                       uint64_t total_length, std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_asset_failure(const AssetFailure& failure);
 
 // Asset ids: "asset:sha1:<40 lowercase hex>" or "asset:sha256:<64 lowercase hex>".

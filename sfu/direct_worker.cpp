@@ -43,12 +43,7 @@ ENetHost* create_shared_host(const Endpoint& listen) {
     throw std::runtime_error("--listen: cannot bind " + listen.to_string());
   }
   host->maximumPacketSize = limits::kMaxPacketBytes;
-  const int granted = set_socket_buffers(static_cast<int>(host->socket), kPublicSocketBufferBytes);
-  if (granted < kPublicSocketBufferBytes)
-    log::warn(
-        "--listen {}: the kernel granted a {} byte receive buffer of {} asked "
-        "(raise net.core.rmem_max); bursts from many clients may be dropped",
-        listen.to_string(), granted, kPublicSocketBufferBytes);
+  set_public_socket_buffers(static_cast<int>(host->socket), "--listen " + listen.to_string());
   return host;
 }
 

@@ -14,24 +14,18 @@
 #include <thread>
 #include <vector>
 
+#include "common/socket_buffers.hpp"
 #include "loadgen_report.hpp"
 #include "sent_frames.hpp"
+#include "tests/support/net.hpp"
 
 namespace allo::bench {
 namespace {
 
 int udp_socket(sockaddr_in& bound) {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  if (fd < 0) throw std::runtime_error("socket");
-  int size = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind");
-  socklen_t len = sizeof bound;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+  const int fd = allo::testing::bind_loopback(SOCK_DGRAM | SOCK_NONBLOCK, bound);
+  if (fd < 0) throw std::runtime_error("cannot bind a loopback UDP socket");
+  (void)set_socket_buffers(fd, 4 << 20);
   return fd;
 }
 

@@ -128,9 +128,6 @@ proto::Result<void> LoadgenRun::join_all() {
 
 proto::Result<void> LoadgenRun::start_voice() {
   const double deadline = mono_seconds() + options_.setup_timeout_seconds;
-  const uint32_t& tracks = tracks_ready_;
-  const uint32_t& failures = track_failures_;
-  const uint32_t& paths = paths_ready_;
   speaker_of_track_.assign(1, 0);
   for (uint32_t i = 0; i < options_.clients; ++i) {
     client::VoiceOptions voice;
@@ -160,17 +157,17 @@ proto::Result<void> LoadgenRun::start_voice() {
     if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     if (auto ok = poller_->serve(0); !ok) return ok;
   }
-  while ((tracks + failures < options_.speakers || paths < options_.clients) &&
+  while ((tracks_ready_ + track_failures_ < options_.speakers || paths_ready_ < options_.clients) &&
          mono_seconds() < deadline) {
     if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
   }
   for (const auto& [reason, count] : fallbacks_) {
     log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
   }
-  if (tracks < options_.speakers || paths < options_.clients) {
-    return std::unexpected(
-        setup_failed(fmt::format("{} of {} tracks allocated, {} of {} media paths ready", tracks,
-                                 options_.speakers, paths, options_.clients)));
+  if (tracks_ready_ < options_.speakers || paths_ready_ < options_.clients) {
+    return std::unexpected(setup_failed(
+        fmt::format("{} of {} tracks allocated, {} of {} media paths ready", tracks_ready_,
+                    options_.speakers, paths_ready_, options_.clients)));
   }
   return {};
 }

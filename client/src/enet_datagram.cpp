@@ -30,32 +30,30 @@ size_t scan_enet_datagram(
     const size_t fixed = enet_protocol_command_size(command);
     if (fixed == 0 || at + fixed > datagram.size()) break;
     const uint8_t channel = datagram[at + 1];
-    size_t data_length = 0;
-    bool report = false;
+    // Where the command's dataLength sits (0: a command without data), and
+    // whether its data is a whole packet.
+    size_t length_at = 0;
+    bool report = true;
     switch (number) {
       case ENET_PROTOCOL_COMMAND_SEND_RELIABLE:
-        data_length =
-            read_u16(datagram.data() + at + offsetof(ENetProtocolSendReliable, dataLength));
-        report = true;
+        length_at = offsetof(ENetProtocolSendReliable, dataLength);
         break;
       case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE:
-        data_length =
-            read_u16(datagram.data() + at + offsetof(ENetProtocolSendUnreliable, dataLength));
-        report = true;
+        length_at = offsetof(ENetProtocolSendUnreliable, dataLength);
         break;
       case ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED:
-        data_length =
-            read_u16(datagram.data() + at + offsetof(ENetProtocolSendUnsequenced, dataLength));
-        report = true;
+        length_at = offsetof(ENetProtocolSendUnsequenced, dataLength);
         break;
       case ENET_PROTOCOL_COMMAND_SEND_FRAGMENT:
       case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE_FRAGMENT:
-        data_length =
-            read_u16(datagram.data() + at + offsetof(ENetProtocolSendFragment, dataLength));
+        length_at = offsetof(ENetProtocolSendFragment, dataLength);
+        report = false;  // a piece of a packet
         break;
       default:
+        report = false;
         break;
     }
+    const size_t data_length = length_at ? read_u16(datagram.data() + at + length_at) : 0;
     at += fixed;
     if (data_length > datagram.size() - at) break;
     if (report) {

@@ -12,20 +12,16 @@
 #include <chrono>
 #include <memory>
 
+#include "tests/support/net.hpp"
+
 namespace allo::loadgen {
 namespace {
 
 // A UDP socket bound to 127.0.0.1 on a free port; closes itself.
 class UdpSocket {
  public:
-  UdpSocket() : fd_(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof address_;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address_), &len);
-  }
+  UdpSocket()
+      : fd_(allo::testing::bind_loopback(SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, address_)) {}
   ~UdpSocket() { close_now(); }
   void close_now() {
     if (fd_ >= 0) close(fd_);
@@ -44,8 +40,8 @@ class UdpSocket {
   }
 
  private:
+  sockaddr_in address_{};  // before fd_: the constructor fills it while binding
   int fd_;
-  sockaddr_in address_{};
 };
 
 std::vector<uint32_t> wait_for(ReadySockets& sockets, double seconds) {

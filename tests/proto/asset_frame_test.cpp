@@ -63,6 +63,14 @@ TEST(AssetFrame, ParsesHeadRequestAndRoundTrips) {
   EXPECT_EQ(encode_asset_frame(f->mid, f->header, f->body), kRequest);
 }
 
+TEST(AssetFrame, HeaderTextIsTheUnparsedJsonClampedToTheFrame) {
+  std::vector<uint8_t> bytes = {0, 1, 0, 2, '{', '}', 'x'};
+  EXPECT_EQ(asset_frame_header_text(bytes), "{}");
+  bytes[3] = 200;  // says 200, 3 bytes follow
+  EXPECT_EQ(asset_frame_header_text(bytes), "{}x");
+  EXPECT_EQ(asset_frame_header_text(std::vector<uint8_t>{0, 1, 0}), "");
+}
+
 TEST(AssetFrame, RequestWithPublisherRoundTrips) {
   AssetRequest request{kId, {10, 20}, "entity-4"};
   auto f = parse_asset_frame(encode_asset_request(request));

@@ -13,18 +13,28 @@ namespace allo::testing {
 namespace {
 
 uint16_t free_port(int type) {
-  int fd = socket(AF_INET, type, 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
+  int fd = bind_loopback(type, addr);
+  if (fd >= 0) close(fd);
   return ntohs(addr.sin_port);
 }
 
 }  // namespace
+
+int bind_loopback(int type, sockaddr_in& bound) {
+  int fd = socket(AF_INET, type, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof bound;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 uint16_t free_udp_port() {
   return free_port(SOCK_DGRAM);

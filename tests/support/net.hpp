@@ -1,6 +1,8 @@
 // Loopback helpers for tests that start real daemons.
 #pragma once
 
+#include <netinet/in.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -9,6 +11,10 @@ namespace allo::testing {
 
 // A port on 127.0.0.1 that was free a moment ago (bound, then released).
 uint16_t free_udp_port();
+// A socket of `type` (SOCK_DGRAM, SOCK_STREAM, plus flags) bound to
+// 127.0.0.1 on a port the kernel picks; fills `bound` with its address.
+// Returns -1 when the socket cannot be made or bound.
+int bind_loopback(int type, sockaddr_in& bound);
 uint16_t free_tcp_port();
 
 // GET http://127.0.0.1:port/metrics; "" when nothing answers.
