@@ -12,7 +12,10 @@
 // service). One recorder per host (it owns the host's intercept). Packets
 // are matched by their bytes: two identical packets in flight on the channel
 // (Opus has no sequence number) may swap stamps, or one goes unstamped.
-// Linux only (SIOCGSTAMPNS); elsewhere every packet is unstamped. Not
+// Linux only (SIOCGSTAMPNS); elsewhere every packet is unstamped. When no
+// socket on the machine had timestamping on, Linux turns it on by a deferred
+// work item: the first datagrams may arrive unstamped, and then read as
+// arriving when they are read (the conservative error). Not
 // thread-safe; one thread per host, as ENet requires.
 #pragma once
 

@@ -43,6 +43,22 @@ class ArrivalStampsTest : public ::testing::Test {
     }
     return out;
   }
+  // Linux turns receive timestamping on for the first socket that asks by a
+  // deferred work item: until it has run, datagrams carry no stamp and the
+  // ioctl answers with the reading time. Waits (deadline 5 s) until a probe
+  // read 2 ms after it arrived is stamped earlier than it was read.
+  bool wait_until_kernel_stamps(ArrivalStamps& stamps) {
+    return testing::wait_until(
+        [&] {
+          send(3, "probe");
+          wait_readable();
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the delay under test
+          const auto got = receive(stamps, true);
+          const double read_at = mono_seconds();
+          return got.size() == 1 && got[0].second > 0 && got[0].second < read_at - 0.0015;
+        },
+        5, [] {});
+  }
 
   testing::EnetLoopbackPair pair_;
   ENetHost*& server_ = pair_.server;
@@ -52,6 +68,7 @@ class ArrivalStampsTest : public ::testing::Test {
 
 TEST_F(ArrivalStampsTest, StampIsTheKernelArrivalNotTheReadingTime) {
   ArrivalStamps stamps(client_, 3);
+  ASSERT_TRUE(wait_until_kernel_stamps(stamps));
   const double sent = mono_seconds();
   send(3, "voice-1");
   wait_readable();
