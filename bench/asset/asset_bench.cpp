@@ -98,7 +98,7 @@ struct SizeClass {
   int count;  // distinct assets fetched at once by every client
 };
 
-int run(bool quick, const std::string& only) {
+int run(bool quick, const std::string& only, bool hit_only) {
   std::string pattern = (std::filesystem::temp_directory_path() / "asset-bench-XXXXXX").string();
   std::filesystem::path dir = mkdtemp(pattern.data());
   uint16_t link = testing::free_udp_port(), assetd_metrics = testing::free_tcp_port();
@@ -159,7 +159,7 @@ int run(bool quick, const std::string& only) {
     if (!only.empty() && only != c.label) continue;
     uint64_t lmdb_bytes = 0;
     double lmdb_s = 0;
-    for (const auto& id : ids[c.label]) {
+    for (const auto& id : hit_only ? std::vector<std::string>{} : ids[c.label]) {
       uint64_t b = 0;
       lmdb_s += lmdb_read_seconds(dir.string(), id, c.bytes < 4096 ? 200 : 20, b);
       lmdb_bytes += b;
@@ -173,36 +173,39 @@ int run(bool quick, const std::string& only) {
       std::vector<double> hit, enet;
       for (int r = 0; r < reps; ++r) {
         hit.push_back(total / fetch_all(group, ids[c.label]) / 1e6);
+        if (hit_only) continue;
         enet.push_back(total /
                        enet_bulk_seconds(c.count * c.bytes,
                                          std::min<size_t>(c.bytes, kMessageBytes), n, keepalive) /
                        1e6);
       }
-      double h = median(hit), e = median(enet);
+      double h = median(hit), e = hit_only ? 0 : median(enet);
       fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12.1f} {:>8.2f} {:>14.1f}\n", c.label, n, reps, h,
                  e, h / e, lmdb_bytes / lmdb_s / 1e6);
     }
   }
 
-  // Miss latency: a fresh 1 MB asset each time, fetched from its publisher.
-  Agent publisher = connect_agent(url, "publisher");
-  std::vector<double> miss;
-  for (int r = 0; r < (quick ? 3 : 11); ++r) {
-    std::string id = publisher.assets->publisher().add(random_bytes(1 << 20, rng));
-    client::AssetRequestOptions options;
-    options.published_by = publisher.client->avatar_id();
-    bool ok = false, done = false;
-    double start = mono_seconds();
-    (void)agents[0].assets->requester().fetch(
-        id, [&](const client::AssetResult& res) { ok = res.ok, done = true; }, options);
-    if (!pump(
-            {&publisher, &agents[0]}, [&] { return done; }, 30) ||
-        !ok)
-      throw std::runtime_error("miss fetch failed");
-    miss.push_back((mono_seconds() - start) * 1000);
+  if (!hit_only) {
+    // Miss latency: a fresh 1 MB asset each time, fetched from its publisher.
+    Agent publisher = connect_agent(url, "publisher");
+    std::vector<double> miss;
+    for (int r = 0; r < (quick ? 3 : 11); ++r) {
+      std::string id = publisher.assets->publisher().add(random_bytes(1 << 20, rng));
+      client::AssetRequestOptions options;
+      options.published_by = publisher.client->avatar_id();
+      bool ok = false, done = false;
+      double start = mono_seconds();
+      (void)agents[0].assets->requester().fetch(
+          id, [&](const client::AssetResult& res) { ok = res.ok, done = true; }, options);
+      if (!pump(
+              {&publisher, &agents[0]}, [&] { return done; }, 30) ||
+          !ok)
+        throw std::runtime_error("miss fetch failed");
+      miss.push_back((mono_seconds() - start) * 1000);
+    }
+    fmt::print("miss latency, 1 MB from a publishing agent: median {:.1f} ms over {} runs\n",
+               median(miss), miss.size());
   }
-  fmt::print("miss latency, 1 MB from a publishing agent: median {:.1f} ms over {} runs\n",
-             median(miss), miss.size());
   agents.clear();
   place.reset();
   assetd.reset();
@@ -215,21 +218,25 @@ int run(bool quick, const std::string& only) {
 
 int main(int argc, char** argv) {
   enet_initialize();
-  bool quick = false;
+  bool quick = false, hit_only = false;
   std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quick") {
       quick = true;
+    } else if (arg == "--hit-only") {
+      hit_only = true;  // for profiling the daemons: no baselines, no miss runs
     } else if (arg == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else {
-      fmt::print(stderr, "usage: asset_bench [--quick] [--only \"1 KB\"|\"1 MB\"|\"16 MB\"]\n");
+      fmt::print(
+          stderr,
+          "usage: asset_bench [--quick] [--hit-only] [--only \"1 KB\"|\"1 MB\"|\"16 MB\"]\n");
       return 2;
     }
   }
   try {
-    return allo::bench::run(quick, only);
+    return allo::bench::run(quick, only, hit_only);
   } catch (const std::exception& e) {
     fmt::print(stderr, "asset_bench: {}\n", e.what());
     return 1;

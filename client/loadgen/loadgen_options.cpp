@@ -27,8 +27,9 @@ std::string loadgen_usage() {
          "the first S allocate a track and send speech-like Opus every 20 ms. --selected is\n"
          "the SFU's\n"
          "--max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
-         "--listeners sink: while speakers send, the other clients read nothing (a\n"
-         "saturation test of the SFU: count its packets out; deliveries are not measured).\n";
+         "--listeners sink: while speakers send, the other clients read nothing and the\n"
+         "speakers' kernels drop the voice they hear (a socket filter; Linux): a\n"
+         "saturation test of the SFU: count its packets out; deliveries are not measured.\n";
 }
 
 proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args) {

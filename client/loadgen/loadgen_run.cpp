@@ -10,6 +10,8 @@
 
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
+#include "media_drop_filter.hpp"
+#include "proto/limits.hpp"
 
 namespace allo::loadgen {
 namespace {
@@ -203,6 +205,7 @@ proto::Result<void> LoadgenRun::settle() {
 }
 
 proto::Result<void> LoadgenRun::send_loop() {
+  if (options_.sink) drop_speakers_voice();
   next_frame_.assign(options_.speakers, 0);
   send_start_ = mono_seconds();
   const double stop = send_start_ + window_end_ * kFrameSeconds + kDrainSeconds;
@@ -218,12 +221,23 @@ proto::Result<void> LoadgenRun::send_loop() {
   return {};
 }
 
+void LoadgenRun::drop_speakers_voice() {
+  // A speaker hears every other speaker; reading that took most of a core
+  // from the SFU. The kernel drops it now; acks and pings still arrive.
+  for (uint32_t s = 0; s < options_.speakers; ++s) {
+    const int fd = sessions_[s]->direct_socket_fd();
+    if (fd >= 0 && !attach_media_drop_filter(fd, limits::kChannelMedia)) {
+      log::warn("speaker {}: the voice drop filter was refused; its voice is read", s);
+    }
+  }
+}
+
 void LoadgenRun::serve_speakers_only(double until) {
   // Speakers keep their connections (acks, pings, their own sends); the rest
   // are left unread on purpose. The speakers' place connections are polled
-  // every kSinkPollSeconds, their direct links (where everyone's voice piles
-  // up; sending needs no reading) only every kSinkMediaPollSeconds: the
-  // loadgen shares the cores with the saturated SFU it measures. Called
+  // every kSinkPollSeconds, their direct links (the voice they hear is
+  // dropped by the kernel, drop_speakers_voice) every kSinkMediaPollSeconds:
+  // the loadgen shares the cores with the saturated SFU it measures. Called
   // before every due frame; passes keep their own cadence across calls.
   while (true) {
     const double now = mono_seconds();

@@ -43,6 +43,7 @@ class LoadgenRun {
   proto::Result<void> send_loop();
   // Sends every speaker frame due at `now`; returns when the next one is due.
   double send_due_frames(double now);
+  void drop_speakers_voice();              // --listeners sink
   void serve_speakers_only(double until);  // --listeners sink
   void on_received(uint32_t track, std::span<const uint8_t> payload, double arrival);
   void decode_samples();  // after the run: decoding in the loop would delay receives

@@ -224,13 +224,24 @@ void Client::handle_state(const std::string& data) {
     ++stats_.state_packets_dropped;
     return;
   }
+  if (!options_.mirror_state) {
+    // Only the revision matters: read the header without the document.
+    if (auto header = proto::scan_state_header(data)) return track_revision_only(*header);
+  }
   auto doc = proto::decode_json(data, limits::kMaxPacketBytes, limits::kMaxJsonDepth);
   if (!doc) {
     ++stats_.malformed_packets;
     log::warn("state packet discarded: {} ({})", doc.error().code, doc.error().detail);
     return;
   }
-  if (!options_.mirror_state) return track_revision_only(*doc);
+  if (!options_.mirror_state) {
+    auto parsed = proto::parse_state_message(*doc);
+    if (!parsed) {
+      ++stats_.malformed_packets;
+      return;
+    }
+    return track_revision_only({parsed->style, parsed->revision, parsed->patch_from});
+  }
   auto outcome = mirror_.apply(*doc);
   stats_.sets_applied = mirror_.sets_applied();
   stats_.merges_applied = mirror_.merges_applied();
@@ -241,20 +252,15 @@ void Client::handle_state(const std::string& data) {
   }
 }
 
-void Client::track_revision_only(const json& doc) {
-  auto parsed = proto::parse_state_message(doc);
-  if (!parsed) {
-    ++stats_.malformed_packets;
-    return;
-  }
-  if (parsed->style == proto::PatchStyle::kApply) {
+void Client::track_revision_only(const proto::StateHeader& parsed) {
+  if (parsed.style == proto::PatchStyle::kApply) {
     unmirrored_revision_ = 0;  // as the mirror does: ask for a full set
     ++stats_.state_refused;
-  } else if (parsed->style == proto::PatchStyle::kSet) {
-    unmirrored_revision_ = parsed->revision;
+  } else if (parsed.style == proto::PatchStyle::kSet) {
+    unmirrored_revision_ = parsed.revision;
     ++stats_.sets_applied;
-  } else if (parsed->revision > unmirrored_revision_) {
-    unmirrored_revision_ = parsed->revision;
+  } else if (parsed.revision > unmirrored_revision_) {
+    unmirrored_revision_ = parsed.revision;
     ++stats_.merges_applied;
   }
 }

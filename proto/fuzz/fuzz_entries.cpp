@@ -16,6 +16,7 @@
 #include "proto/json_frame.hpp"
 #include "proto/limits.hpp"
 #include "proto/media_packet.hpp"
+#include "proto/state_header.hpp"
 #include "proto/state_message.hpp"
 
 namespace allo::proto {
@@ -237,6 +238,12 @@ int fuzz_state_message(const uint8_t* data, size_t size) {
   if (!parsed) {
     expect_code(parsed.error(), {"malformed_state"}, kName);
     return 0;
+  }
+  // The header scan agrees with every message the full parse accepts, or passes.
+  if (auto header = scan_state_header(as_text(data, size))) {
+    expect(header->style == parsed->style && header->revision == parsed->revision &&
+               header->patch_from == parsed->patch_from,
+           kName, "scan_state_header disagrees with parse_state_message");
   }
   expect(!parsed->payload.contains("patch_style") && !parsed->payload.contains("patch_from"), kName,
          "payload still holds patch_style / patch_from");

@@ -61,9 +61,11 @@ TEST(LoadgenE2E, DirectLinksThatCloseMidRunFallBackAndTheRunStillReports) {
 TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
   Stack stack;
   auto report = run_loadgen(stack, "sink");
-  // Only the two speakers read: 2 of the 10 streams.
-  EXPECT_GT(report.delivered, 0u);
-  EXPECT_LE(report.delivered_ratio(), 0.25);
+  // Listeners read nothing; the speakers' kernels drop the voice they hear
+  // (attach_media_drop_filter) while their connections stay up: the SFU
+  // still sends every stream.
+  EXPECT_EQ(report.delivered, 0u);
+  EXPECT_EQ(report.unknown, 0u);
   EXPECT_GE(stack.sfu.metric("allo_sfu_packets_out_total"), 0.95 * report.expected);
 }
 

@@ -31,6 +31,7 @@
 #include "proto/error.hpp"
 #include "proto/intent.hpp"
 #include "proto/interaction.hpp"
+#include "proto/state_header.hpp"
 
 namespace allo::client {
 
@@ -47,7 +48,8 @@ struct ClientOptions {
   uint64_t state_drop_seed = 1;
   // false: keep no world document, only ack the newest revision received.
   // For load generators running many clients in one process (the mirror
-  // costs O(world) per state packet); state() then stays empty.
+  // costs O(world) per state packet); state() then stays empty. The header is
+  // read by proto::scan_state_header, which skips the world unvalidated.
   bool mirror_state = true;
 };
 
@@ -186,7 +188,7 @@ class Client {
   void handle_state(const std::string& data);
   void handle_interaction(const std::string& data);
   void handle_clock(const std::string& data);
-  void track_revision_only(const json& doc);
+  void track_revision_only(const proto::StateHeader& header);
   void run_timers(double now);
   void send_intent();
   void fail_all_pending(const char* code, const std::string& detail);
