@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "assetd/hash_verifier.hpp"
+#include "common/hash_verifier.hpp"
 #include "proto/asset_frame.hpp"
 
 namespace allo::assetd {

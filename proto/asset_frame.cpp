@@ -112,38 +112,94 @@ std::string_view asset_frame_header_text(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()) + limits::kAssetFrameHeaderBytes, hlen};
 }
 
-std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header,
-                                        std::span<const uint8_t> body) {
-  // Like encode_json: invalid UTF-8 in a string is replaced, never thrown.
-  std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
+namespace {
+
+std::vector<uint8_t> frame_of(AssetMid mid, std::string_view header,
+                              std::span<const uint8_t> body) {
   std::vector<uint8_t> out;
-  out.reserve(limits::kAssetFrameHeaderBytes + text.size() + body.size());
+  out.reserve(limits::kAssetFrameHeaderBytes + header.size() + body.size());
   auto m = static_cast<uint16_t>(mid);
-  auto h = static_cast<uint16_t>(text.size());
+  auto h = static_cast<uint16_t>(header.size());
   out.push_back(static_cast<uint8_t>(m >> 8));
   out.push_back(static_cast<uint8_t>(m));
   out.push_back(static_cast<uint8_t>(h >> 8));
   out.push_back(static_cast<uint8_t>(h));
-  out.insert(out.end(), text.begin(), text.end());
+  out.insert(out.end(), header.begin(), header.end());
   out.insert(out.end(), body.begin(), body.end());
   return out;
 }
 
+// Appends `s` as a JSON string exactly as nlohmann's dump writes it (invalid
+// UTF-8 replaced): printable ASCII without quotes or backslashes (every asset
+// id) is copied; anything else is written by nlohmann.
+void append_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_range(std::string& out, AssetRange range) {
+  out += "\"range\":[";
+  out += std::to_string(range.start);
+  out += ',';
+  out += std::to_string(range.count);
+  out += ']';
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_asset_frame(AssetMid mid, const json& header,
+                                        std::span<const uint8_t> body) {
+  // Like encode_json: invalid UTF-8 in a string is replaced, never thrown.
+  return frame_of(mid, header.dump(-1, ' ', false, json::error_handler_t::replace), body);
+}
+
+// The three messages are written directly (one per asset and hop on the hit
+// path; building a json object per message was a tenth of a 1 KB asset's
+// cost), with nlohmann's key order (sorted) and number format, so the bytes
+// are what encode_asset_frame writes for the same header.
 std::vector<uint8_t> encode_asset_request(const AssetRequest& r) {
-  json header = {{"id", r.id}, {"range", {r.range.start, r.range.count}}};
-  if (!r.published_by.empty()) header["published_by"] = r.published_by;
-  return encode_asset_frame(AssetMid::kRequest, header);
+  std::string header = "{\"id\":";
+  append_string(header, r.id);
+  header += ',';
+  if (!r.published_by.empty()) {
+    header += "\"published_by\":";
+    append_string(header, r.published_by);
+    header += ',';
+  }
+  append_range(header, r.range);
+  header += '}';
+  return frame_of(AssetMid::kRequest, header, {});
 }
 
 std::vector<uint8_t> encode_asset_data(const std::string& id, AssetRange range,
                                        uint64_t total_length, std::span<const uint8_t> bytes) {
-  json header = {{"id", id}, {"range", {range.start, range.count}}, {"total_length", total_length}};
-  return encode_asset_frame(AssetMid::kData, header, bytes);
+  std::string header = "{\"id\":";
+  append_string(header, id);
+  header += ',';
+  append_range(header, range);
+  header += ",\"total_length\":";
+  header += std::to_string(total_length);
+  header += '}';
+  return frame_of(AssetMid::kData, header, bytes);
 }
 
 std::vector<uint8_t> encode_asset_failure(const AssetFailure& f) {
-  json header = {{"id", f.id}, {"error_reason", f.error_reason}, {"error_code", f.error_code}};
-  return encode_asset_frame(AssetMid::kFailure, header);
+  std::string header = "{\"error_code\":";
+  append_string(header, f.error_code);
+  header += ",\"error_reason\":";
+  append_string(header, f.error_reason);
+  header += ",\"id\":";
+  append_string(header, f.id);
+  header += '}';
+  return frame_of(AssetMid::kFailure, header, {});
 }
 
 std::optional<AssetId> parse_asset_id(std::string_view text) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "assetd/hash_verifier.hpp"
+#include "common/hash_verifier.hpp"
 #include "tests/assetd/fake_asset_cache.hpp"
 
 namespace allo::assetd {

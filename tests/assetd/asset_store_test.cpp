@@ -7,7 +7,7 @@
 #include <mutex>
 #include <utility>
 
-#include "assetd/hash_verifier.hpp"
+#include "common/hash_verifier.hpp"
 #include "tests/assetd/temp_dir.hpp"
 
 namespace allo::assetd {

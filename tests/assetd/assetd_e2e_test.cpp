@@ -4,7 +4,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
-#include "assetd/hash_verifier.hpp"
+#include "common/hash_verifier.hpp"
 #include "tests/assetd/assetd_process.hpp"
 #include "tests/assetd/temp_dir.hpp"
 
@@ -22,7 +22,7 @@ Bytes make_bytes(size_t n, uint8_t seed) {
 }
 
 std::string asset_id(const Bytes& bytes) {
-  return assetd::HashVerifier::asset_id_of(proto::HashAlgorithm::kSha256, bytes);
+  return HashVerifier::asset_id_of(proto::HashAlgorithm::kSha256, bytes);
 }
 
 Bytes request(const std::string& id, uint64_t start, uint64_t count) {

@@ -249,5 +249,34 @@ TEST(AssetId, RefusesEverythingElse) {
   }
 }
 
+TEST(AssetFrame, DirectWritersWriteWhatTheJsonHeaderWould) {
+  // The three encoders skip building a json object; their bytes must stay
+  // those of encode_asset_frame with the same header, for any string.
+  const std::vector<uint8_t> body = {1, 2, 3};
+  for (const std::string& s :
+       {std::string("asset:sha1:a9993e364706816aba3e25717850c26c9cd0d89d"), std::string(""),
+        std::string("quote\" backslash\\ slash/"), std::string("tab\t nl\n ctl\x01 del\x7f"),
+        std::string("\xc3\xa9t\xc3\xa9"), std::string("bad \xff utf-8")}) {
+    json request = {{"id", s}, {"range", {3, 18446744073709551615ull}}};
+    EXPECT_EQ(encode_asset_request({s, {3, 18446744073709551615ull}, ""}),
+              encode_asset_frame(AssetMid::kRequest, request))
+        << s;
+    request["published_by"] = s;
+    if (!s.empty()) {
+      EXPECT_EQ(encode_asset_request({s, {3, 18446744073709551615ull}, s}),
+                encode_asset_frame(AssetMid::kRequest, request))
+          << s;
+    }
+    json data = {{"id", s}, {"range", {0, 3}}, {"total_length", 7}};
+    EXPECT_EQ(encode_asset_data(s, {0, 3}, 7, body),
+              encode_asset_frame(AssetMid::kData, data, body))
+        << s;
+    json failure = {{"id", s}, {"error_reason", s + "!"}, {"error_code", "x" + s}};
+    EXPECT_EQ(encode_asset_failure({s, s + "!", "x" + s}),
+              encode_asset_frame(AssetMid::kFailure, failure))
+        << s;
+  }
+}
+
 }  // namespace
 }  // namespace allo::proto

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -78,7 +78,7 @@ class AssetRequester {
   void fail(const std::string& id, const std::string& code, const std::string& detail);
 
   AssetFrameSender send_;
-  std::map<std::string, Pending> pending_;
+  std::unordered_map<std::string, Pending> pending_;  // by id
 };
 
 }  // namespace allo::client

@@ -1,8 +1,8 @@
-#include "assetd/hash_verifier.hpp"
+#include "common/hash_verifier.hpp"
 
 #include <gtest/gtest.h>
 
-namespace allo::assetd {
+namespace allo {
 namespace {
 
 std::span<const uint8_t> bytes_of(std::string_view s) {
@@ -39,4 +39,4 @@ TEST(HashVerifier, MatchesAndAssetIdOf) {
 }
 
 }  // namespace
-}  // namespace allo::assetd
+}  // namespace allo

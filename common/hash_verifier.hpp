@@ -1,6 +1,7 @@
 // Incremental hashing of asset bytes against the digest in an asset id
 // ("asset:sha1:<hex>" / "asset:sha256:<hex>"), over OpenSSL EVP.
-// Owns its EVP context. Not thread-safe: one verifier per ingest.
+// Owns its EVP context. Not thread-safe: one verifier per ingest. Used by
+// assetd (ingest) and the SDK (fetched assets, publishing).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,7 @@
 
 #include "proto/asset_frame.hpp"
 
-namespace allo::assetd {
+namespace allo {
 
 class HashVerifier {
  public:
@@ -37,4 +38,4 @@ class HashVerifier {
   std::unique_ptr<Context> context_;
 };
 
-}  // namespace allo::assetd
+}  // namespace allo
