@@ -133,9 +133,8 @@ std::vector<uint8_t> frame_of(AssetMid mid, std::string_view header,
 // UTF-8 replaced): printable ASCII without quotes or backslashes (every asset
 // id) is copied; anything else is written by nlohmann.
 void append_string(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
+  const bool plain = std::all_of(
+      s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
   if (plain) {
     out += '"';
     out += s;
