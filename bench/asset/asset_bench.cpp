@@ -180,6 +180,11 @@ int run(bool quick, const std::string& only, bool hit_only) {
                        1e6);
       }
       double h = median(hit), e = hit_only ? 0 : median(enet);
+      if (hit_only) {
+        fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12} {:>8} {:>14}\n", c.label, n, reps, h, "-",
+                   "-", "-");
+        continue;
+      }
       fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12.1f} {:>8.2f} {:>14.1f}\n", c.label, n, reps, h,
                  e, h / e, lmdb_bytes / lmdb_s / 1e6);
     }
