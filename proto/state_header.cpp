@@ -28,7 +28,7 @@ class Scanner {
     skip_space();
     return p_ == end_;
   }
-  // A string without escapes, after its opening quote (skip_space done).
+  // A string without escapes, from its opening quote.
   std::optional<std::string_view> plain_string() {
     if (!take('"')) return std::nullopt;
     const char* start = p_;

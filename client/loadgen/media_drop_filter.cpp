@@ -1,6 +1,9 @@
 #include "media_drop_filter.hpp"
 
+#include <enet/enet.h>
+
 #include <cerrno>
+#include <cstddef>
 #include <vector>
 
 #if defined(__linux__)
@@ -14,14 +17,19 @@ namespace allo::loadgen {
 namespace {
 
 // The filter reads the UDP datagram from its 8-byte UDP header; ENet's
-// header follows (peer id and flags, 2 bytes; without the sent-time flag no
-// time follows), then commands. SEND_UNRELIABLE (7) and SEND_UNSEQUENCED (9)
-// are: command, channel, reliable seq (2), unreliable seq or group (2), data
-// length (2), data.
+// header follows (peer id and flags; without the sent-time flag no time
+// follows), then commands.
 constexpr uint32_t kUdpHeader = 8;
-constexpr uint32_t kEnetHeader = 2;
-constexpr uint32_t kSendHeader = 8;
-constexpr uint32_t kHeaderFlagsMask = 0xC000;  // sent time | compressed
+constexpr uint32_t kEnetHeader = sizeof(enet_uint16);
+constexpr uint32_t kPassFlags = ENET_PROTOCOL_HEADER_FLAG_MASK;  // sent time | compressed
+constexpr uint32_t kCommandAt = offsetof(ENetProtocolCommandHeader, command);
+constexpr uint32_t kChannelAt = offsetof(ENetProtocolCommandHeader, channelID);
+// SEND_UNRELIABLE and SEND_UNSEQUENCED share the layout: header, a 16-bit
+// sequence or group, the data length, the data.
+constexpr uint32_t kLengthAt = offsetof(ENetProtocolSendUnreliable, dataLength);
+constexpr uint32_t kSendHeader = sizeof(ENetProtocolSendUnreliable);
+static_assert(offsetof(ENetProtocolSendUnsequenced, dataLength) == kLengthAt);
+static_assert(sizeof(ENetProtocolSendUnsequenced) == kSendHeader);
 constexpr uint32_t kAccept = 0xFFFFFFFF, kDrop = 0;
 // ENet packs the packets queued for a peer into one datagram (up to its MTU):
 // under load a datagram carries many voice packets. More than this many
@@ -41,20 +49,24 @@ bool attach_media_drop_filter(int fd, uint8_t channel) {
   std::vector<sock_filter> code;
   // Header: flags set (a reliable command inside, or compression): pass.
   code.push_back(stmt(BPF_LD | BPF_H | BPF_ABS, kUdpHeader));
-  code.push_back(jump(BPF_JMP | BPF_JSET | BPF_K, kHeaderFlagsMask, 0, 1));
+  code.push_back(jump(BPF_JMP | BPF_JSET | BPF_K, kPassFlags, 0, 1));
   code.push_back(stmt(BPF_RET | BPF_K, kAccept));
   code.push_back(stmt(BPF_LDX | BPF_W | BPF_IMM, kUdpHeader + kEnetHeader));  // X: next command
   // Unrolled (cBPF jumps only forward): each command must be an unreliable
   // send on `channel`; when the last one ends exactly at the datagram's end,
-  // drop. Each round has its own accept and drop returns (8-bit jumps).
+  // drop. Each round has its own accept and drop returns (8-bit jumps). A
+  // load past the datagram's end (a truncated command) ends the filter with
+  // 0: such a datagram is dropped, as ENet would discard it.
   for (int i = 0; i < kMaxCommands; ++i) {
-    code.push_back(stmt(BPF_LD | BPF_B | BPF_IND, 0));               // 0: command
-    code.push_back(stmt(BPF_ALU | BPF_AND | BPF_K, 0x0F));           // 1
-    code.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 7, 1, 0));        // 2: -> 4
-    code.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 9, 0, 9));        // 3: -> 13 accept
-    code.push_back(stmt(BPF_LD | BPF_B | BPF_IND, 1));               // 4: channel
+    code.push_back(stmt(BPF_LD | BPF_B | BPF_IND, kCommandAt));                   // 0: command
+    code.push_back(stmt(BPF_ALU | BPF_AND | BPF_K, ENET_PROTOCOL_COMMAND_MASK));  // 1
+    code.push_back(
+        jump(BPF_JMP | BPF_JEQ | BPF_K, ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE, 1, 0));  // 2: -> 4
+    code.push_back(
+        jump(BPF_JMP | BPF_JEQ | BPF_K, ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED, 0, 9));  // 3: -> 13
+    code.push_back(stmt(BPF_LD | BPF_B | BPF_IND, kChannelAt));      // 4: channel
     code.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, channel, 0, 7));  // 5: -> 13 accept
-    code.push_back(stmt(BPF_LD | BPF_H | BPF_IND, 6));               // 6: data length
+    code.push_back(stmt(BPF_LD | BPF_H | BPF_IND, kLengthAt));       // 6: data length
     code.push_back(stmt(BPF_ALU | BPF_ADD | BPF_K, kSendHeader));    // 7
     code.push_back(stmt(BPF_ALU | BPF_ADD | BPF_X, 0));              // 8: end of this command
     code.push_back(stmt(BPF_MISC | BPF_TAX, 0));                     // 9
@@ -62,7 +74,7 @@ bool attach_media_drop_filter(int fd, uint8_t channel) {
     code.push_back(jump(BPF_JMP | BPF_JEQ | BPF_X, 0, 3, 0));        // 11: all read -> 15 drop
     code.push_back(jump(BPF_JMP | BPF_JGT | BPF_X, 0, 3, 1));        // 12: more -> 16 next round
     code.push_back(stmt(BPF_RET | BPF_K, kAccept));                  // 13
-    code.push_back(stmt(BPF_RET | BPF_K, kAccept));                  // 14 (overran: damaged)
+    code.push_back(stmt(BPF_RET | BPF_K, kAccept));                  // 14 (claims past the end)
     code.push_back(stmt(BPF_RET | BPF_K, kDrop));                    // 15
   }
   code.push_back(stmt(BPF_RET | BPF_K, kAccept));

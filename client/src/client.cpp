@@ -252,15 +252,15 @@ void Client::handle_state(const std::string& data) {
   }
 }
 
-void Client::track_revision_only(const proto::StateHeader& parsed) {
-  if (parsed.style == proto::PatchStyle::kApply) {
+void Client::track_revision_only(const proto::StateHeader& header) {
+  if (header.style == proto::PatchStyle::kApply) {
     unmirrored_revision_ = 0;  // as the mirror does: ask for a full set
     ++stats_.state_refused;
-  } else if (parsed.style == proto::PatchStyle::kSet) {
-    unmirrored_revision_ = parsed.revision;
+  } else if (header.style == proto::PatchStyle::kSet) {
+    unmirrored_revision_ = header.revision;
     ++stats_.sets_applied;
-  } else if (parsed.revision > unmirrored_revision_) {
-    unmirrored_revision_ = parsed.revision;
+  } else if (header.revision > unmirrored_revision_) {
+    unmirrored_revision_ = header.revision;
     ++stats_.merges_applied;
   }
 }

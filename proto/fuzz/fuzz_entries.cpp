@@ -141,6 +141,10 @@ void check_typed_asset_frame(const AssetFrame& frame) {
     auto r = parse_asset_request(frame);
     if (!r) return expect_code(r.error(), codes, kName);
     auto wire = encode_asset_request(*r);
+    json header = {{"id", r->id}, {"range", {r->range.start, r->range.count}}};
+    if (!r->published_by.empty()) header["published_by"] = r->published_by;
+    expect(wire == encode_asset_frame(AssetMid::kRequest, header), kName,
+           "encode_asset_request differs from the json header's bytes");
     auto again = parse_asset_request(reparse_frame(wire));
     expect(again && again->id == r->id && again->range.start == r->range.start &&
                again->range.count == r->range.count && again->published_by == r->published_by,
@@ -149,6 +153,11 @@ void check_typed_asset_frame(const AssetFrame& frame) {
     auto d = parse_asset_data(frame);
     if (!d) return expect_code(d.error(), codes, kName);
     auto wire = encode_asset_data(d->id, d->range, d->total_length, d->bytes);
+    json header = {{"id", d->id},
+                   {"range", {d->range.start, d->range.count}},
+                   {"total_length", d->total_length}};
+    expect(wire == encode_asset_frame(AssetMid::kData, header, d->bytes), kName,
+           "encode_asset_data differs from the json header's bytes");
     auto again = parse_asset_data(reparse_frame(wire));
     expect(again && again->id == d->id && again->range.start == d->range.start &&
                again->range.count == d->range.count && again->total_length == d->total_length &&
@@ -158,6 +167,9 @@ void check_typed_asset_frame(const AssetFrame& frame) {
     auto f = parse_asset_failure(frame);
     if (!f) return expect_code(f.error(), codes, kName);
     auto wire = encode_asset_failure(*f);
+    json header = {{"id", f->id}, {"error_reason", f->error_reason}, {"error_code", f->error_code}};
+    expect(wire == encode_asset_frame(AssetMid::kFailure, header), kName,
+           "encode_asset_failure differs from the json header's bytes");
     auto again = parse_asset_failure(reparse_frame(wire));
     expect(again && again->id == f->id && again->error_reason == f->error_reason &&
                again->error_code == f->error_code,

@@ -62,9 +62,10 @@ TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
   Stack stack;
   auto report = run_loadgen(stack, "sink");
   // Listeners read nothing; the speakers' kernels drop the voice they hear
-  // (attach_media_drop_filter) while their connections stay up: the SFU
-  // still sends every stream.
-  EXPECT_EQ(report.delivered, 0u);
+  // (attach_media_drop_filter; voice sharing a datagram with an ack or a
+  // reliable command passes) while their connections stay up: the SFU still
+  // sends every stream. Unfiltered, the speakers got 2 of the 10 streams.
+  EXPECT_LE(report.delivered_ratio(), 0.05);
   EXPECT_EQ(report.unknown, 0u);
   EXPECT_GE(stack.sfu.metric("allo_sfu_packets_out_total"), 0.95 * report.expected);
 }
