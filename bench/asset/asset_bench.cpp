@@ -159,7 +159,8 @@ int run(bool quick, const std::string& only, bool hit_only) {
     if (!only.empty() && only != c.label) continue;
     uint64_t lmdb_bytes = 0;
     double lmdb_s = 0;
-    for (const auto& id : hit_only ? std::vector<std::string>{} : ids[c.label]) {
+    for (const auto& id : ids[c.label]) {
+      if (hit_only) break;
       uint64_t b = 0;
       lmdb_s += lmdb_read_seconds(dir.string(), id, c.bytes < 4096 ? 200 : 20, b);
       lmdb_bytes += b;
@@ -179,12 +180,13 @@ int run(bool quick, const std::string& only, bool hit_only) {
                                          std::min<size_t>(c.bytes, kMessageBytes), n, keepalive) /
                        1e6);
       }
-      double h = median(hit), e = hit_only ? 0 : median(enet);
+      const double h = median(hit);
       if (hit_only) {
         fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12} {:>8} {:>14}\n", c.label, n, reps, h, "-",
                    "-", "-");
         continue;
       }
+      const double e = median(enet);
       fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12.1f} {:>8.2f} {:>14.1f}\n", c.label, n, reps, h,
                  e, h / e, lmdb_bytes / lmdb_s / 1e6);
     }
