@@ -45,45 +45,50 @@ void AssetRouter::agent_left(AgentId agent, double now) {
 
 void AssetRouter::frame_from_agent(AgentId agent, AgentId hint, std::span<const uint8_t> bytes,
                                    double now) {
-  auto frame = proto::parse_asset_frame(bytes);
-  if (!frame) return reject(agent, nullptr, frame.error());
-  switch (frame->mid) {
-    case proto::AssetMid::kRequest:
-      return on_request(agent, hint, *frame, now);
-    case proto::AssetMid::kData:
-      return on_data(agent, *frame, now);
-    case proto::AssetMid::kFailure:
-      return on_failure(agent, *frame, now);
-  }
+  auto message = proto::parse_asset_message(bytes);
+  if (!message) return reject_frame(agent, bytes, message.error());
+  if (auto* request = std::get_if<proto::AssetRequest>(&*message))
+    return on_request(agent, hint, *request, now);
+  if (auto* data = std::get_if<proto::AssetData>(&*message)) return on_data(agent, *data, now);
+  on_failure(agent, std::get<proto::AssetFailure>(*message), now);
 }
 
-void AssetRouter::on_request(AgentId agent, AgentId hint, const proto::AssetFrame& frame,
+void AssetRouter::reject_frame(AgentId agent, std::span<const uint8_t> bytes,
+                               const proto::Error& error) {
+  // Rare: the frame is read again for its mid and id.
+  auto frame = proto::parse_asset_frame(bytes);
+  if (frame && frame->mid == proto::AssetMid::kFailure) {
+    stats_.rejected[error.code]++;  // never answer a failure with a failure
+    return;
+  }
+  reject(agent, frame ? &*frame : nullptr, error);
+}
+
+void AssetRouter::on_request(AgentId agent, AgentId hint, const proto::AssetRequest& request,
                              double now) {
-  auto request = proto::parse_asset_request(frame);
-  if (!request) return reject(agent, &frame, request.error());
-  auto parsed = proto::parse_asset_id(request->id);
+  auto parsed = proto::parse_asset_id(request.id);
   if (!parsed) {
     stats_.rejected["invalid_asset_id"]++;
-    return send_failure(agent, request->id, "invalid_asset_id",
+    return send_failure(agent, request.id, "invalid_asset_id",
                         "asset ids are asset:sha1:<40 hex> or asset:sha256:<64 hex>");
   }
   if (cache_ != nullptr) {
-    if (auto total = cache_->total_length(request->id)) {
+    if (auto total = cache_->total_length(request.id)) {
       stats_.hits++;
-      cache_->record_lookup(request->id, true);
-      return serve(agent, request->id, request->range, *total, nullptr);
+      cache_->record_lookup(request.id, true);
+      return serve(agent, request.id, request.range, *total, nullptr);
     }
-    cache_->record_lookup(request->id, false);
+    cache_->record_lookup(request.id, false);
   }
   stats_.misses++;
-  if (auto it = fetches_.find(request->id); it != fetches_.end()) {
+  if (auto it = fetches_.find(request.id); it != fetches_.end()) {
     stats_.coalesced++;
-    it->second.waiters.push_back({agent, request->range});
+    it->second.waiters.push_back({agent, request.range});
     return;
   }
   std::vector<AgentId> candidates;
   auto usable = [&](AgentId a) {
-    return a != agent && !is_blacklisted(request->id, a) &&
+    return a != agent && !is_blacklisted(request.id, a) &&
            std::find(candidates.begin(), candidates.end(), a) == candidates.end();
   };
   if (hint != 0 && std::find(agents_.begin(), agents_.end(), hint) != agents_.end() &&
@@ -93,8 +98,8 @@ void AssetRouter::on_request(AgentId agent, AgentId hint, const proto::AssetFram
   for (AgentId a : agents_) {
     if (usable(a)) candidates.push_back(a);
   }
-  fetches_[request->id].waiters.push_back({agent, request->range});
-  start_fetch(request->id, *parsed, std::move(candidates), now);
+  fetches_[request.id].waiters.push_back({agent, request.range});
+  start_fetch(request.id, *parsed, std::move(candidates), now);
 }
 
 void AssetRouter::start_fetch(const std::string& id, proto::AssetId parsed,
@@ -125,74 +130,71 @@ void AssetRouter::ask_next_source(const std::string& id, double now) {
   fail_fetch(id, "asset_not_found", "no connected agent has this asset", now);
 }
 
-void AssetRouter::on_data(AgentId agent, const proto::AssetFrame& frame, double now) {
-  auto data = proto::parse_asset_data(frame);
-  if (!data) return reject(agent, &frame, data.error());
-  auto parsed = proto::parse_asset_id(data->id);
+void AssetRouter::on_data(AgentId agent, const proto::AssetData& data, double now) {
+  auto parsed = proto::parse_asset_id(data.id);
   if (!parsed) {
     stats_.rejected["invalid_asset_id"]++;
-    return send_failure(agent, data->id, "invalid_asset_id", "not an asset id");
+    return send_failure(agent, data.id, "invalid_asset_id", "not an asset id");
   }
-  auto fetch = fetches_.find(data->id);
+  auto fetch = fetches_.find(data.id);
   bool from_source = fetch != fetches_.end() && fetch->second.source == agent;
-  AssemblyKey key{agent, data->id};
+  AssemblyKey key{agent, data.id};
   auto assembly = assemblies_.find(key);
   if (assembly == assemblies_.end()) {
-    if (data->range.start != 0) {
+    if (data.range.start != 0) {
       stats_.rejected["unexpected_data"]++;
       return;
     }
-    if (data->total_length > config_.max_asset_size) {
-      if (from_source)
-        return fail_fetch(data->id, "too_large", "asset is over the size limit", now);
-      return send_failure(agent, data->id, "too_large", "asset is over the size limit");
+    if (data.total_length > config_.max_asset_size) {
+      if (from_source) return fail_fetch(data.id, "too_large", "asset is over the size limit", now);
+      return send_failure(agent, data.id, "too_large", "asset is over the size limit");
     }
     if (!from_source) {  // a push, or an answer from a source we gave up on
       bool wanted = fetch != fetches_.end();
-      if (is_blacklisted(data->id, agent) ||
-          (!wanted && (cache_ == nullptr || cache_->total_length(data->id)))) {
+      if (is_blacklisted(data.id, agent) ||
+          (!wanted && (cache_ == nullptr || cache_->total_length(data.id)))) {
         stats_.rejected["unwanted_push"]++;
         return;
       }
-      if (!wanted && !cache_->admits(data->total_length)) {
-        return send_failure(agent, data->id, "store_full", "the asset cache is full");
+      if (!wanted && !cache_->admits(data.total_length)) {
+        return send_failure(agent, data.id, "store_full", "the asset cache is full");
       }
       if (staged_by(agent) >= config_.max_pushes_per_agent) {
-        return send_failure(agent, data->id, "too_many_transfers", "too many pushes at once");
+        return send_failure(agent, data.id, "too_many_transfers", "too many pushes at once");
       }
     }
-    assembly = assemblies_.emplace(key, AssetAssembly(*parsed, data->total_length)).first;
-    if (from_source && data->range.count == 0 && data->total_length > 0) {
+    assembly = assemblies_.emplace(key, AssetAssembly(*parsed, data.total_length)).first;
+    if (from_source && data.range.count == 0 && data.total_length > 0) {
       // The head reply: now ask for the whole asset.
       stats_.upstream_requests++;
       fetch->second.deadline = now + config_.source_timeout;
       deliveries_.send_now(agent,
-                           proto::encode_asset_request({data->id, {0, data->total_length}, ""}));
+                           proto::encode_asset_request({data.id, {0, data.total_length}, ""}));
       return;
     }
   }
   if (from_source) fetch->second.deadline = now + config_.source_timeout;
-  auto step = assembly->second.append(data->range.start, data->total_length, data->bytes);
+  auto step = assembly->second.append(data.range.start, data.total_length, data.bytes);
   switch (step) {
     case AssetAssembly::Step::kNeedMore:
       return;
     case AssetAssembly::Step::kBadChunk:
       stats_.rejected["bad_chunk"]++;
       assemblies_.erase(assembly);
-      if (from_source) ask_next_source(data->id, now);
+      if (from_source) ask_next_source(data.id, now);
       return;
     case AssetAssembly::Step::kForged:
       stats_.hash_mismatches++;
-      log::warn("agent {} sent bytes for {} that do not match its hash", agent, data->id);
+      log::warn("agent {} sent bytes for {} that do not match its hash", agent, data.id);
       assemblies_.erase(assembly);
-      forgers_[data->id].insert(agent);
-      send_failure(agent, data->id, "hash_mismatch", "bytes do not match the asset id");
-      if (from_source) ask_next_source(data->id, now);
+      forgers_[data.id].insert(agent);
+      send_failure(agent, data.id, "hash_mismatch", "bytes do not match the asset id");
+      if (from_source) ask_next_source(data.id, now);
       return;
     case AssetAssembly::Step::kVerified: {
       auto bytes = assembly->second.take();
       assemblies_.erase(assembly);
-      return ingest_verified(agent, data->id, std::move(bytes), now);
+      return ingest_verified(agent, data.id, std::move(bytes), now);
     }
   }
 }
@@ -208,14 +210,9 @@ void AssetRouter::ingest_verified(AgentId source, const std::string& id,
   if (fetches_.contains(id)) finish_fetch(id, std::move(bytes), now);
 }
 
-void AssetRouter::on_failure(AgentId agent, const proto::AssetFrame& frame, double now) {
-  auto failure = proto::parse_asset_failure(frame);
-  if (!failure) {  // never answer a failure with a failure
-    stats_.rejected[failure.error().code]++;
-    return;
-  }
-  auto fetch = fetches_.find(failure->id);
-  if (fetch != fetches_.end() && fetch->second.source == agent) ask_next_source(failure->id, now);
+void AssetRouter::on_failure(AgentId agent, const proto::AssetFailure& failure, double now) {
+  auto fetch = fetches_.find(failure.id);
+  if (fetch != fetches_.end() && fetch->second.source == agent) ask_next_source(failure.id, now);
 }
 
 void AssetRouter::finish_fetch(const std::string& id,

@@ -96,9 +96,9 @@ class AssetRouter : DeliverySink {
   };
   using AssemblyKey = std::pair<AgentId, std::string>;
 
-  void on_request(AgentId agent, AgentId hint, const proto::AssetFrame& frame, double now);
-  void on_data(AgentId agent, const proto::AssetFrame& frame, double now);
-  void on_failure(AgentId agent, const proto::AssetFrame& frame, double now);
+  void on_request(AgentId agent, AgentId hint, const proto::AssetRequest& request, double now);
+  void on_data(AgentId agent, const proto::AssetData& data, double now);
+  void on_failure(AgentId agent, const proto::AssetFailure& failure, double now);
   void start_fetch(const std::string& id, proto::AssetId parsed, std::vector<AgentId> candidates,
                    double now);
   void ask_next_source(const std::string& id, double now);
@@ -112,6 +112,7 @@ class AssetRouter : DeliverySink {
              std::shared_ptr<const std::vector<uint8_t>> buffer);
   void send_failure(AgentId agent, const std::string& id, const std::string& code,
                     const std::string& reason);
+  void reject_frame(AgentId agent, std::span<const uint8_t> bytes, const proto::Error& error);
   void reject(AgentId agent, const proto::AssetFrame* frame, const proto::Error& error);
   bool is_blacklisted(const std::string& id, AgentId agent) const;
   size_t staged_by(AgentId agent) const;

@@ -26,36 +26,24 @@ AssetClient::~AssetClient() {
 
 void AssetClient::on_packet(std::span<const uint8_t> packet) {
   ++stats_.frames_received;
-  auto frame = proto::parse_asset_frame(packet);
-  if (!frame) {
+  auto message = proto::parse_asset_message(packet);
+  if (!message) {
     ++stats_.malformed_frames;
-    log::debug("asset frame dropped: {}", frame.error().detail);
+    log::debug("asset frame dropped: {}", message.error().detail);
     return;
   }
-  switch (frame->mid) {
-    case proto::AssetMid::kRequest: {
-      auto request = proto::parse_asset_request(*frame);
-      if (!request) break;
-      return publisher_.on_request(*request);
-    }
-    case proto::AssetMid::kData: {
-      auto data = proto::parse_asset_data(*frame);
-      if (!data) break;
-      if (!requester_.on_data(*data)) ++stats_.unexpected_frames;
-      return;
-    }
-    case proto::AssetMid::kFailure: {
-      auto failure = proto::parse_asset_failure(*frame);
-      if (!failure) break;
-      if (!requester_.on_failure(*failure)) {
-        // E.g. the place refusing a push of ours (hash_mismatch, store_full).
-        ++stats_.unexpected_frames;
-        log::info("asset {}: {} ({})", failure->id, failure->error_code, failure->error_reason);
-      }
-      return;
-    }
+  if (auto* request = std::get_if<proto::AssetRequest>(&*message))
+    return publisher_.on_request(*request);
+  if (auto* data = std::get_if<proto::AssetData>(&*message)) {
+    if (!requester_.on_data(*data)) ++stats_.unexpected_frames;
+    return;
   }
-  ++stats_.malformed_frames;
+  const auto& failure = std::get<proto::AssetFailure>(*message);
+  if (!requester_.on_failure(failure)) {
+    // E.g. the place refusing a push of ours (hash_mismatch, store_full).
+    ++stats_.unexpected_frames;
+    log::info("asset {}: {} ({})", failure.id, failure.error_code, failure.error_reason);
+  }
 }
 
 }  // namespace allo::client

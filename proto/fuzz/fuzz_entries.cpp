@@ -320,9 +320,35 @@ int fuzz_media_packet(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// parse_asset_message (the flat scan where it can) against the json path.
+void check_asset_message(std::span<const uint8_t> bytes) {
+  constexpr const char* kName = "asset_frame";
+  auto expected = parse_asset_message_json(bytes);
+  auto got = parse_asset_message(bytes);
+  expect(got.has_value() == expected.has_value(), kName,
+         "parse_asset_message and the json path disagree on acceptance");
+  if (got && expected) {
+    expect(*got == *expected, kName, "parse_asset_message reads other fields than the json path");
+  } else if (!got && !expected) {
+    expect(
+        got.error().code == expected.error().code && got.error().detail == expected.error().detail,
+        kName, "parse_asset_message names another error than the json path");
+  }
+  // The encoders' frames take the flat scan when their strings are plain.
+  if (got && asset_frame_is_plain(bytes)) {
+    std::vector<uint8_t> wire;
+    if (auto* r = std::get_if<AssetRequest>(&*got)) wire = encode_asset_request(*r);
+    if (auto* d = std::get_if<AssetData>(&*got))
+      wire = encode_asset_data(d->id, d->range, d->total_length, d->bytes);
+    if (auto* f = std::get_if<AssetFailure>(&*got)) wire = encode_asset_failure(*f);
+    expect(asset_frame_is_plain(wire), kName, "an encoded plain frame is not read as plain");
+  }
+}
+
 int fuzz_asset_frame(const uint8_t* data, size_t size) {
   constexpr const char* kName = "asset_frame";
   check_asset_id(as_text(data, size));
+  check_asset_message(std::span<const uint8_t>(data, size));
   auto frame = parse_asset_frame(std::span<const uint8_t>(data, size));
   if (!frame) {
     expect_code(frame.error(),

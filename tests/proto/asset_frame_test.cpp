@@ -280,5 +280,96 @@ TEST(AssetFrame, DirectWritersWriteWhatTheJsonHeaderWould) {
   }
 }
 
+// parse_asset_message against the json path (parse_asset_message_json).
+void expect_same_message(AssetMid mid, std::string_view header, bool plain,
+                         std::string_view body = "") {
+  std::vector<uint8_t> bytes = {0, static_cast<uint8_t>(mid),
+                                static_cast<uint8_t>(header.size() >> 8),
+                                static_cast<uint8_t>(header.size())};
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  auto got = parse_asset_message(bytes);
+  auto expected = parse_asset_message_json(bytes);
+  EXPECT_EQ(asset_frame_is_plain(bytes), plain) << header;
+  ASSERT_EQ(got.has_value(), expected.has_value()) << header;
+  if (got) {
+    EXPECT_TRUE(*got == *expected) << header;
+  } else {
+    EXPECT_EQ(got.error().code, expected.error().code) << header;
+    EXPECT_EQ(got.error().detail, expected.error().detail) << header;
+  }
+}
+
+TEST(AssetMessage, ReadsTheEncodersFramesByTheFlatScan) {
+  auto request = parse_asset_message(encode_asset_request({kId, {5, 10}, "avatar-1"}));
+  ASSERT_TRUE(request) << request.error().detail;
+  EXPECT_TRUE(std::get<AssetRequest>(*request) == (AssetRequest{kId, {5, 10}, "avatar-1"}));
+  EXPECT_TRUE(asset_frame_is_plain(kRequest));
+  EXPECT_TRUE(asset_frame_is_plain(kData));
+  auto data = parse_asset_message(kData);
+  ASSERT_TRUE(data) << data.error().detail;
+  const auto& d = std::get<AssetData>(*data);
+  EXPECT_EQ(d.id, kId);
+  EXPECT_EQ(d.total_length, 3u);
+  EXPECT_EQ(std::string(d.bytes.begin(), d.bytes.end()), "abc");
+  EXPECT_EQ(d.bytes.data(), kData.data() + kData.size() - 3);  // no copy
+  auto failure_bytes = encode_asset_failure({kId, "gone", "asset_not_found"});
+  EXPECT_TRUE(asset_frame_is_plain(failure_bytes));
+  auto failure = parse_asset_message(failure_bytes);
+  ASSERT_TRUE(failure);
+  EXPECT_TRUE(std::get<AssetFailure>(*failure) == (AssetFailure{kId, "gone", "asset_not_found"}));
+}
+
+TEST(AssetMessage, AgreesWithTheJsonPath) {
+  using enum AssetMid;
+  const std::string id = "\"id\":\"" + kId + "\"";
+  // Plain: read by the flat scan.
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0]}", true);
+  expect_same_message(kRequest, " { " + id + " , \"range\" : [ 1 , 2 ] } \n", true);
+  expect_same_message(kRequest, "{\"range\":[0,18446744073709551615]," + id + "}", true);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"published_by\":\"\"}", true);
+  expect_same_message(kData, "{" + id + ",\"range\":[1,2],\"total_length\":3}", true, "bc");
+  expect_same_message(kFailure, "{" + id + "}", true);
+  // Left to the json path, which accepts them.
+  expect_same_message(kRequest, "{\"\\u0069d\":\"" + kId + "\",\"range\":[0,0]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"published_by\":null}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"extra\":{\"a\":[1]}}", false);
+  expect_same_message(kRequest, "{\"id\":\"x\",\"id\":\"" + kId + "\",\"range\":[0,0]}", false);
+  expect_same_message(kRequest, "{\"id\":\"caf\xc3\xa9\",\"range\":[0,0]}", false);
+  expect_same_message(kFailure, "{" + id + ",\"error_code\":7}", false);
+  expect_same_message(kFailure, "{" + id + ",\"range\":[0,0]}", false);
+  // Left to the json path, which names the error.
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,1.0]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,1e3]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,01]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[-0,1]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,18446744073709551616]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,1,2]}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"published_by\":3}", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0]}x", false);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],}", false);
+  expect_same_message(kRequest, "{\"id\":\"\",\"range\":[0,0]}", false);
+  expect_same_message(kRequest, "{\"id\":\"tab\there\",\"range\":[0,0]}", false);
+  expect_same_message(kRequest, "{\"id\":\"" + std::string(257, 'a') + "\",\"range\":[0,0]}",
+                      false);
+  expect_same_message(kRequest, "{" + id + "}", false);
+  expect_same_message(kRequest, "[" + id + "]", false);
+  expect_same_message(kData, "{" + id + ",\"range\":[0,2],\"total_length\":3}", false, "abc");
+  expect_same_message(kData, "{" + id + ",\"range\":[2,2],\"total_length\":3}", false, "bc");
+  expect_same_message(kData, "{" + id + ",\"range\":[0,1]}", false, "a");
+  expect_same_message(kFailure, "{\"error_code\":\"x\"}", false);
+}
+
+TEST(AssetMessage, FrameErrorsAreTheFramesErrors) {
+  for (const auto& bytes : {std::vector<uint8_t>{0, 1}, std::vector<uint8_t>{0, 1, 0, 9, '{', '}'},
+                            frame({0, 9, 0, 2}, "{}")}) {
+    auto got = parse_asset_message(bytes);
+    auto expected = parse_asset_frame(bytes);
+    ASSERT_FALSE(got);
+    ASSERT_FALSE(expected);
+    EXPECT_EQ(got.error().code, expected.error().code);
+  }
+}
+
 }  // namespace
 }  // namespace allo::proto
