@@ -2,9 +2,11 @@
 // allo-assetd, served from LMDB) for 1 KB, 1 MB and 16 MB assets to 1, 10 and
 // 50 clients, beside raw LMDB reads and a plain ENet bulk transfer of the same
 // assets (one message per asset, in 64 KiB pieces) measured in the same run,
-// and the miss latency of a 1 MB asset (fetched from a publishing agent). Starts both daemons from
-// the build's bin directory. Prints medians and the hit/ENet ratio.
-// Usage: asset_bench [--quick] [--only "1 KB"|"1 MB"|"16 MB"] (--only runs one size class)
+// a plain ENet relay of one request and one reply per asset through a middle
+// host (for assets that fit one message: what the hit path's four ENet hops
+// cost with no work of its own), and the miss latency of a 1 MB asset (fetched from a publishing
+// agent). Starts both daemons from the build's bin directory. Prints medians and the hit/ENet
+// ratio. Usage: asset_bench [--quick] [--only "1 KB"|"1 MB"|"16 MB"] (--only runs one size class)
 #include <enet/enet.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "allo/asset_client.hpp"
 #include "common/mono_clock.hpp"
 #include "enet_bulk_baseline.hpp"
+#include "enet_relay_baseline.hpp"
 #include "lmdb_read_baseline.hpp"
 #include "ready_fleet.hpp"
 #include "tests/support/child_process.hpp"
@@ -153,8 +156,8 @@ int run(bool quick, const std::string& only, bool hit_only) {
     for (auto& a : agents) a.client->poll(0);
   };
   fmt::print("asset hit path vs plain ENet (medians; MB/s = all clients' bytes / wall time)\n");
-  fmt::print("{:>6} {:>7} {:>5} {:>12} {:>12} {:>8} {:>14}\n", "size", "clients", "reps",
-             "hit MB/s", "enet MB/s", "ratio", "lmdb read MB/s");
+  fmt::print("{:>6} {:>7} {:>5} {:>12} {:>12} {:>8} {:>12} {:>9} {:>14}\n", "size", "clients",
+             "reps", "hit MB/s", "enet MB/s", "ratio", "relay MB/s", "hit/relay", "lmdb read MB/s");
   for (const auto& c : classes) {
     if (!only.empty() && only != c.label) continue;
     uint64_t lmdb_bytes = 0;
@@ -171,7 +174,9 @@ int run(bool quick, const std::string& only, bool hit_only) {
       std::vector<Agent*> group;
       for (int i = 0; i < n; ++i) group.push_back(&agents[i]);
       double total = static_cast<double>(n) * c.count * c.bytes;
-      std::vector<double> hit, enet;
+      std::vector<double> hit, enet, relay;
+      // The relay baseline answers each request with one message.
+      const bool relayed = c.bytes <= kMessageBytes;
       for (int r = 0; r < reps; ++r) {
         hit.push_back(total / fetch_all(group, ids[c.label]) / 1e6);
         if (hit_only) continue;
@@ -179,16 +184,20 @@ int run(bool quick, const std::string& only, bool hit_only) {
                        enet_bulk_seconds(c.count * c.bytes,
                                          std::min<size_t>(c.bytes, kMessageBytes), n, keepalive) /
                        1e6);
+        if (relayed)
+          relay.push_back(total / enet_relay_seconds(c.count, c.bytes, n, keepalive) / 1e6);
       }
       const double h = median(hit);
       if (hit_only) {
-        fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12} {:>8} {:>14}\n", c.label, n, reps, h, "-",
-                   "-", "-");
+        fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12} {:>8} {:>12} {:>9} {:>14}\n", c.label, n,
+                   reps, h, "-", "-", "-", "-", "-");
         continue;
       }
       const double e = median(enet);
-      fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12.1f} {:>8.2f} {:>14.1f}\n", c.label, n, reps, h,
-                 e, h / e, lmdb_bytes / lmdb_s / 1e6);
+      const std::string relay_rate = relayed ? fmt::format("{:.1f}", median(relay)) : "-";
+      const std::string relay_ratio = relayed ? fmt::format("{:.2f}", h / median(relay)) : "-";
+      fmt::print("{:>6} {:>7} {:>5} {:>12.1f} {:>12.1f} {:>8.2f} {:>12} {:>9} {:>14.1f}\n", c.label,
+                 n, reps, h, e, h / e, relay_rate, relay_ratio, lmdb_bytes / lmdb_s / 1e6);
     }
   }
 
