@@ -1,6 +1,7 @@
 #include "common/hash_verifier.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <stdexcept>
 
@@ -44,31 +45,57 @@ void HashVerifier::update(std::span<const uint8_t> bytes) {
   EVP_DigestUpdate(context_->ctx, bytes.data(), bytes.size());
 }
 
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string hex_of(const unsigned char* digest, size_t length) {
+  std::string out(length * 2, '\0');
+  for (size_t i = 0; i < length; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+// One-shot digests with OpenSSL's SHA1()/SHA256(): no EVP context to
+// allocate, which a 1 KB asset's verification noticeably paid for.
+size_t one_shot(proto::HashAlgorithm algorithm, std::span<const uint8_t> bytes,
+                unsigned char (&digest)[EVP_MAX_MD_SIZE]) {
+  if (algorithm == proto::HashAlgorithm::kSha1) {
+    SHA1(bytes.data(), bytes.size(), digest);
+    return SHA_DIGEST_LENGTH;
+  }
+  SHA256(bytes.data(), bytes.size(), digest);
+  return SHA256_DIGEST_LENGTH;
+}
+
+}  // namespace
+
 std::string HashVerifier::finish_hex() {
   if (!context_->started) update({});
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context_->ctx, digest, &length);
   context_->started = false;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return hex_of(digest, length);
 }
 
 std::string HashVerifier::digest_hex(proto::HashAlgorithm algorithm,
                                      std::span<const uint8_t> bytes) {
-  HashVerifier verifier(algorithm);
-  verifier.update(bytes);
-  return verifier.finish_hex();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  return hex_of(digest, one_shot(algorithm, bytes, digest));
 }
 
 bool HashVerifier::matches(const proto::AssetId& id, std::span<const uint8_t> bytes) {
-  return digest_hex(id.algorithm, bytes) == id.hex;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  const size_t length = one_shot(id.algorithm, bytes, digest);
+  if (id.hex.size() != 2 * length) return false;
+  for (size_t i = 0; i < length; ++i) {
+    if (id.hex[2 * i] != kHex[digest[i] >> 4] || id.hex[2 * i + 1] != kHex[digest[i] & 0xf])
+      return false;
+  }
+  return true;
 }
 
 std::string HashVerifier::asset_id_of(proto::HashAlgorithm algorithm,

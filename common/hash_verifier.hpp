@@ -1,5 +1,6 @@
 // Incremental hashing of asset bytes against the digest in an asset id
-// ("asset:sha1:<hex>" / "asset:sha256:<hex>"), over OpenSSL EVP.
+// ("asset:sha1:<hex>" / "asset:sha256:<hex>"), over OpenSSL (EVP for the
+// incremental digest, the one-shot SHA1()/SHA256() for whole buffers).
 // Owns its EVP context. Not thread-safe: one verifier per ingest. Used by
 // assetd (ingest) and the SDK (fetched assets, publishing).
 #pragma once

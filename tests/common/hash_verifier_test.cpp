@@ -36,6 +36,18 @@ TEST(HashVerifier, MatchesAndAssetIdOf) {
   ASSERT_TRUE(parsed);
   EXPECT_TRUE(HashVerifier::matches(*parsed, bytes_of("abc")));
   EXPECT_FALSE(HashVerifier::matches(*parsed, bytes_of("abd")));
+  auto sha256 = proto::parse_asset_id(
+      HashVerifier::asset_id_of(proto::HashAlgorithm::kSha256, bytes_of("abc")));
+  ASSERT_TRUE(sha256);
+  EXPECT_EQ(sha256->hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(HashVerifier::matches(*sha256, bytes_of("abc")));
+  EXPECT_FALSE(HashVerifier::matches(*sha256, bytes_of("ab")));
+  // The last digit differs; then the digest of another algorithm's length.
+  auto off_by_one = *sha256;
+  off_by_one.hex.back() = 'c';
+  EXPECT_FALSE(HashVerifier::matches(off_by_one, bytes_of("abc")));
+  EXPECT_FALSE(
+      HashVerifier::matches({proto::HashAlgorithm::kSha256, parsed->hex}, bytes_of("abc")));
 }
 
 }  // namespace
