@@ -1,7 +1,6 @@
 #include "common/hash_verifier.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <stdexcept>
 
@@ -58,16 +57,23 @@ std::string hex_of(const unsigned char* digest, size_t length) {
   return out;
 }
 
-// One-shot digests with OpenSSL's SHA1()/SHA256(): no EVP context to
-// allocate, which a 1 KB asset's verification noticeably paid for.
+// Whole-buffer digests on one EVP context per thread, reused: nothing is
+// allocated or looked up per asset. (OpenSSL 3's SHA1()/SHA256() fetch the
+// digest by name and allocate a context on every call.) 0 when OpenSSL
+// fails, which no digest length equals.
 size_t one_shot(proto::HashAlgorithm algorithm, std::span<const uint8_t> bytes,
                 unsigned char (&digest)[EVP_MAX_MD_SIZE]) {
-  if (algorithm == proto::HashAlgorithm::kSha1) {
-    SHA1(bytes.data(), bytes.size(), digest);
-    return SHA_DIGEST_LENGTH;
-  }
-  SHA256(bytes.data(), bytes.size(), digest);
-  return SHA256_DIGEST_LENGTH;
+  struct ThreadContext {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~ThreadContext() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local ThreadContext context;
+  unsigned int length = 0;
+  if (context.ctx == nullptr || EVP_DigestInit_ex(context.ctx, md_of(algorithm), nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, digest, &length) != 1)
+    return 0;
+  return length;
 }
 
 }  // namespace
@@ -84,13 +90,15 @@ std::string HashVerifier::finish_hex() {
 std::string HashVerifier::digest_hex(proto::HashAlgorithm algorithm,
                                      std::span<const uint8_t> bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
-  return hex_of(digest, one_shot(algorithm, bytes, digest));
+  const size_t length = one_shot(algorithm, bytes, digest);
+  if (length == 0) throw std::runtime_error("OpenSSL could not compute a digest");
+  return hex_of(digest, length);
 }
 
 bool HashVerifier::matches(const proto::AssetId& id, std::span<const uint8_t> bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   const size_t length = one_shot(id.algorithm, bytes, digest);
-  if (id.hex.size() != 2 * length) return false;
+  if (length == 0 || id.hex.size() != 2 * length) return false;
   for (size_t i = 0; i < length; ++i) {
     if (id.hex[2 * i] != kHex[digest[i] >> 4] || id.hex[2 * i + 1] != kHex[digest[i] & 0xf])
       return false;

@@ -3,15 +3,17 @@
 // The flow control peeks at ENetPeer's command lists (public in enet.h).
 
 #include <enet/enet.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "common/mono_clock.hpp"
-#include "ready_fleet.hpp"
+#include "enet_clients.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::bench {
@@ -27,8 +29,10 @@ double enet_bulk_seconds(size_t bytes_per_client, size_t message_bytes, int clie
   ENetAddress address{};
   enet_address_set_host(&address, "127.0.0.1");
   address.port = testing::free_udp_port();
-  ENetHost* server = enet_host_create(&address, clients, 1, 0, 0);
-  if (!server) throw std::runtime_error("enet baseline: cannot bind the server");
+  std::unique_ptr<ENetHost, decltype(&enet_host_destroy)> server_host(
+      enet_host_create(&address, clients, 1, 0, 0), &enet_host_destroy);
+  if (!server_host) throw std::runtime_error("enet baseline: cannot bind the server");
+  ENetHost* server = server_host.get();
   std::atomic<bool> go{false}, done{false};
   std::atomic<double> started{0};
   std::thread sender([&] {
@@ -53,7 +57,14 @@ double enet_bulk_seconds(size_t bytes_per_client, size_t message_bytes, int clie
         }
         return false;
       };
-      while (!done && backlog()) enet_host_service(server, &event, 1);
+      // Wait on the socket, not in enet_host_service: acknowledgements are
+      // no events, so it would sit out its whole timeout each time.
+      pollfd socket{static_cast<int>(server->socket), POLLIN, 0};
+      while (!done && backlog()) {
+        (void)poll(&socket, 1, 1);
+        while (enet_host_service(server, &event, 0) > 0) {
+        }
+      }
       size_t n = std::min(message_bytes, bytes_per_client - sent);
       ENetPacket* packet = enet_packet_create(payload.data(), n, ENET_PACKET_FLAG_RELIABLE);
       for (auto* peer : peers) enet_peer_send(peer, 0, packet);
@@ -67,52 +78,23 @@ double enet_bulk_seconds(size_t bytes_per_client, size_t message_bytes, int clie
     }
   });
 
-  std::vector<ENetHost*> hosts;
+  JoinOnExit join_sender{done, sender};
   std::vector<size_t> received(clients, 0);
-  int connected = 0;
-  for (int i = 0; i < clients; ++i) {
-    hosts.push_back(enet_host_create(nullptr, 1, 1, 0, 0));
-    enet_host_connect(hosts.back(), &address, 1, 0);
-  }
-  ENetEvent event;
-  double deadline = mono_seconds() + 10;
-  while (connected < clients && mono_seconds() < deadline) {
-    for (auto* h : hosts) {
-      while (enet_host_service(h, &event, 0) > 0)
-        if (event.type == ENET_EVENT_TYPE_CONNECT) ++connected;
-    }
-  }
-  go = true;
   size_t complete = 0;
-  deadline = mono_seconds() + 120;
-  double next_keepalive = 0;
-  std::vector<int> fds;
-  for (auto* h : hosts) fds.push_back(static_cast<int>(h->socket));
-  ReadyFleet fleet(fds, [&](size_t i) {
-    while (enet_host_service(hosts[i], &event, 0) > 0) {
-      if (event.type == ENET_EVENT_TYPE_RECEIVE) {
+  EnetClients hosts(address, clients);
+  go = true;
+  const bool finished = hosts.run(
+      [&](size_t i, ENetEvent& event) {
+        if (event.type != ENET_EVENT_TYPE_RECEIVE) return;
         received[i] += event.packet->dataLength;
         if (received[i] >= bytes_per_client &&
             received[i] - event.packet->dataLength < bytes_per_client)
           ++complete;
         enet_packet_destroy(event.packet);
-      }
-    }
-  });
-  while (complete < hosts.size() && mono_seconds() < deadline) {
-    if (mono_seconds() >= next_keepalive) {
-      keepalive();
-      next_keepalive = mono_seconds() + 0.02;
-    }
-    fleet.turn();
-  }
-  double seconds = mono_seconds() - started;
-  done = true;
-  sender.join();
-  for (auto* h : hosts) enet_host_destroy(h);
-  enet_host_destroy(server);
-  if (complete < hosts.size()) throw std::runtime_error("enet baseline: transfer timed out");
-  return seconds;
+      },
+      [&] { return complete == static_cast<size_t>(clients); }, keepalive);
+  if (!finished) throw std::runtime_error("enet baseline: transfer timed out");
+  return mono_seconds() - started;
 }
 
 }  // namespace allo::bench

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -13,7 +14,7 @@
 #include "common/enet_link.hpp"
 #include "common/mono_clock.hpp"
 #include "common/socket_buffers.hpp"
-#include "ready_fleet.hpp"
+#include "enet_clients.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::bench {
@@ -26,11 +27,13 @@ constexpr size_t kRequestBytes = 104;
 // 100k commands at 50 clients and its per-pass scans of them dominate.
 constexpr int kOutstandingRequests = 256;
 
-ENetHost* listen_host(uint16_t port, size_t peers) {
+using HostPtr = std::unique_ptr<ENetHost, decltype(&enet_host_destroy)>;
+
+HostPtr listen_host(uint16_t port, size_t peers) {
   ENetAddress address{};
   enet_address_set_host(&address, "127.0.0.1");
   address.port = port;
-  ENetHost* host = enet_host_create(&address, peers, 1, 0, 0);
+  HostPtr host(enet_host_create(&address, peers, 1, 0, 0), &enet_host_destroy);
   if (!host) throw std::runtime_error("enet relay baseline: cannot bind a host");
   return host;
 }
@@ -102,18 +105,18 @@ void serve(std::vector<ENetHost*> hosts, const std::atomic<bool>& stop, OnEvent 
 double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
                           const std::function<void()>& keepalive) {
   const uint16_t server_port = testing::free_udp_port(), relay_port = testing::free_udp_port();
-  ENetHost* server = listen_host(server_port, 1);
-  ENetHost* relay = listen_host(relay_port, static_cast<size_t>(clients));
-  ENetHost* link = enet_host_create(nullptr, 1, 1, 0, 0);
+  HostPtr server = listen_host(server_port, 1);
+  HostPtr relay = listen_host(relay_port, static_cast<size_t>(clients));
+  HostPtr link(enet_host_create(nullptr, 1, 1, 0, 0), &enet_host_destroy);
   if (!link) throw std::runtime_error("enet relay baseline: cannot create the link host");
-  enet_link::tune_host(server, true);
-  enet_link::tune_host(link, true);
+  enet_link::tune_host(server.get(), true);
+  enet_link::tune_host(link.get(), true);
   // The relay's public side as the place's.
   (void)set_socket_buffers(static_cast<int>(relay->socket), kPublicSocketBufferBytes);
-  ENetAddress server_address{};
-  enet_address_set_host(&server_address, "127.0.0.1");
-  server_address.port = server_port;
-  ENetPeer* link_peer = enet_host_connect(link, &server_address, 1, 0);
+  ENetAddress address{};
+  enet_address_set_host(&address, "127.0.0.1");
+  address.port = server_port;
+  ENetPeer* link_peer = enet_host_connect(link.get(), &address, 1, 0);
   std::atomic<bool> stop{false}, link_up{false};
 
   std::thread server_thread([&] {
@@ -121,7 +124,7 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
     Batch replies;
     ENetPeer* relay_peer = nullptr;
     serve(
-        {server}, stop,
+        {server.get()}, stop,
         [&](size_t, ENetEvent& event) {
           if (event.type == ENET_EVENT_TYPE_CONNECT) {
             enet_link::tune_peer(event.peer);
@@ -136,11 +139,12 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
         },
         [&] { replies.flush(relay_peer); });
   });
+  JoinOnExit join_server{stop, server_thread};
   std::thread relay_thread([&] {
     std::vector<ENetPeer*> by_index(static_cast<size_t>(clients), nullptr);
     Batch requests;
     serve(
-        {relay, link}, stop,
+        {relay.get(), link.get()}, stop,
         [&](size_t host, ENetEvent& event) {
           if (host == 1 && event.type == ENET_EVENT_TYPE_CONNECT) {
             enet_link::tune_peer(event.peer);
@@ -163,71 +167,36 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
         },
         [&] { requests.flush(link_peer); });
   });
+  JoinOnExit join_relay{stop, relay_thread};
 
-  std::vector<ENetHost*> hosts;
-  std::vector<ENetPeer*> peers;
-  ENetAddress relay_address = server_address;
-  relay_address.port = relay_port;
-  for (int i = 0; i < clients; ++i) {
-    hosts.push_back(enet_host_create(nullptr, 1, 1, 0, 0));
-    peers.push_back(enet_host_connect(hosts.back(), &relay_address, 1, 0));
-  }
-  ENetEvent event;
-  int connected = 0;
-  double deadline = mono_seconds() + 10;
-  while ((connected < clients || !link_up) && mono_seconds() < deadline) {
-    for (auto* h : hosts) {
-      while (enet_host_service(h, &event, 0) > 0)
-        if (event.type == ENET_EVENT_TYPE_CONNECT) ++connected;
-    }
-  }
-  std::vector<int> received(static_cast<size_t>(clients), 0);
+  address.port = relay_port;
+  EnetClients hosts(address, clients, [&] { return link_up.load(); });
+  // Each request starts with its client's index; the server echoes it.
+  std::vector<uint8_t> request(kRequestBytes, 0x20);
+  std::vector<int> sent(static_cast<size_t>(clients), 0), received(sent);
   int complete = 0;
-  double started = mono_seconds(), seconds = 0;
-  if (connected == clients && link_up) {
-    std::vector<uint8_t> request(kRequestBytes, 0x20);
-    std::vector<int> sent(static_cast<size_t>(clients), 0);
-    auto send_request = [&](size_t c) {
-      const auto index = static_cast<uint32_t>(c);
-      std::memcpy(request.data(), &index, 4);
-      enet_peer_send(peers[c], 0,
-                     enet_packet_create(request.data(), request.size(), ENET_PACKET_FLAG_RELIABLE));
-      ++sent[c];
-    };
-    for (size_t c = 0; c < hosts.size(); ++c) {
-      while (sent[c] < std::min(requests, kOutstandingRequests)) send_request(c);
-      enet_host_flush(hosts[c]);
-    }
-    std::vector<int> fds;
-    for (auto* h : hosts) fds.push_back(static_cast<int>(h->socket));
-    ReadyFleet fleet(fds, [&](size_t i) {
-      while (enet_host_service(hosts[i], &event, 0) > 0) {
-        if (event.type != ENET_EVENT_TYPE_RECEIVE) continue;
+  auto send_request = [&](size_t c) {
+    const auto index = static_cast<uint32_t>(c);
+    std::memcpy(request.data(), &index, 4);
+    enet_peer_send(hosts.peer(c), 0,
+                   enet_packet_create(request.data(), request.size(), ENET_PACKET_FLAG_RELIABLE));
+    ++sent[c];
+  };
+  const double started = mono_seconds();
+  for (size_t c = 0; c < hosts.size(); ++c) {
+    while (sent[c] < std::min(requests, kOutstandingRequests)) send_request(c);
+    enet_host_flush(hosts.host(c));
+  }
+  const bool finished = hosts.run(
+      [&](size_t i, ENetEvent& event) {
+        if (event.type != ENET_EVENT_TYPE_RECEIVE) return;
         if (++received[i] == requests) ++complete;
         if (sent[i] < requests) send_request(i);
         enet_packet_destroy(event.packet);
-      }
-    });
-    deadline = mono_seconds() + 120;
-    double next_keepalive = 0;
-    while (complete < clients && mono_seconds() < deadline) {
-      if (mono_seconds() >= next_keepalive) {
-        keepalive();
-        next_keepalive = mono_seconds() + 0.02;
-      }
-      fleet.turn();
-    }
-    seconds = mono_seconds() - started;
-  }
-  stop = true;
-  server_thread.join();
-  relay_thread.join();
-  for (auto* h : hosts) enet_host_destroy(h);
-  enet_host_destroy(link);
-  enet_host_destroy(relay);
-  enet_host_destroy(server);
-  if (complete < clients) throw std::runtime_error("enet relay baseline: timed out");
-  return seconds;
+      },
+      [&] { return complete == clients; }, keepalive);
+  if (!finished) throw std::runtime_error("enet relay baseline: timed out");
+  return mono_seconds() - started;
 }
 
 }  // namespace allo::bench

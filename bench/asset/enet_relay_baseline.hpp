@@ -1,12 +1,13 @@
-// Plain ENet relay baseline for asset_bench: the shape the hit path has (the
-// place relays between agents and assetd), with no work but ENet's. Each of `clients` ENet client
-// hosts (polled on the calling thread) sends `requests` small reliable requests at once to a relay
-// thread; the relay forwards each over one ENet link to a server thread, prefixed with the client's
-// index; the server answers each with one reliable reply of `reply_bytes`; the relay forwards the
-// reply to its client. No asset framing, no JSON, no LMDB, no hashing, no flow control, one ENet
-// packet per message on the link (the place's link batches): what four ENet hops per asset cost on
-// this machine, the part of the hit path's cost that is not its own work. The link is tuned as the
-// place's is (common/enet_link.hpp).
+// Plain ENet relay baseline for asset_bench: the shape of the hit path (the
+// place relays between agents and assetd) with no work but ENet's. Each of
+// `clients` ENet client hosts (polled on the calling thread) keeps 256 small
+// reliable requests outstanding, `requests` in all, each starting with the
+// client's index, to a relay thread; the relay forwards them over one ENet
+// link, batched and tuned as the place's link is (common/enet_link.hpp), to a
+// server thread; the server answers each with one reliable reply of
+// `reply_bytes` that echoes the index; the relay forwards each reply to its
+// client. No asset framing, JSON, LMDB, hashing or per-agent flow control:
+// what four ENet hops per asset cost on this machine.
 #pragma once
 
 #include <cstddef>

@@ -330,6 +330,8 @@ TEST(AssetMessage, AgreesWithTheJsonPath) {
   expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"published_by\":\"\"}", true);
   expect_same_message(kData, "{" + id + ",\"range\":[1,2],\"total_length\":3}", true, "bc");
   expect_same_message(kFailure, "{" + id + "}", true);
+  expect_same_message(kRequest, "{" + id + ",\"range\":[0,0]}\r\n", true);
+  expect_same_message(kRequest, "{\"id\":\"del\x7f\",\"range\":[0,0]}", false);
   // Left to the json path, which accepts them.
   expect_same_message(kRequest, "{\"\\u0069d\":\"" + kId + "\",\"range\":[0,0]}", false);
   expect_same_message(kRequest, "{" + id + ",\"range\":[0,0],\"published_by\":null}", false);
@@ -338,6 +340,12 @@ TEST(AssetMessage, AgreesWithTheJsonPath) {
   expect_same_message(kRequest, "{\"id\":\"caf\xc3\xa9\",\"range\":[0,0]}", false);
   expect_same_message(kFailure, "{" + id + ",\"error_code\":7}", false);
   expect_same_message(kFailure, "{" + id + ",\"range\":[0,0]}", false);
+  expect_same_message(
+      kData, "{" + id + ",\"range\":[0,1],\"total_length\":1,\"published_by\":\"a\"}", false, "a");
+  // decode_json takes a trailing NUL as the end (deployed clients write one).
+  expect_same_message(kRequest, std::string("{" + id + ",\"range\":[0,0]}") + '\0', false);
+  expect_same_message(kRequest, std::string("{" + id + ",\"range\":[0,0]}") + '\0' + "junk", false);
+  expect_same_message(kRequest, "\xef\xbb\xbf{" + id + ",\"range\":[0,0]}", false);
   // Left to the json path, which names the error.
   expect_same_message(kRequest, "{" + id + ",\"range\":[0,1.0]}", false);
   expect_same_message(kRequest, "{" + id + ",\"range\":[0,1e3]}", false);
@@ -358,6 +366,7 @@ TEST(AssetMessage, AgreesWithTheJsonPath) {
   expect_same_message(kData, "{" + id + ",\"range\":[2,2],\"total_length\":3}", false, "bc");
   expect_same_message(kData, "{" + id + ",\"range\":[0,1]}", false, "a");
   expect_same_message(kFailure, "{\"error_code\":\"x\"}", false);
+  expect_same_message(kFailure, "{}", false);
 }
 
 TEST(AssetMessage, FrameErrorsAreTheFramesErrors) {
