@@ -121,12 +121,16 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
       next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(kSampleSeconds));
       std::this_thread::sleep_until(next);  // a sampling period, not a synchronization
+      // A saturated SFU can answer a scrape late (the client gives up after
+      // 2 s): such a sample would read as 0 packets and end the cumulative
+      // count below where it started. Skip it; time and CPU are read after
+      // the scrape, next to the count they go with.
+      const std::string text = testing::scrape_metrics(sfu_metrics);
+      if (text.empty()) continue;
       const double t =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double cpu = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
-      const double packets =
-          testing::metric_value(testing::scrape_metrics(sfu_metrics), "allo_sfu_packets_out_total");
-      samples.push_back({t, cpu, packets});
+      samples.push_back({t, cpu, testing::metric_value(text, "allo_sfu_packets_out_total")});
     }
   });
   {
