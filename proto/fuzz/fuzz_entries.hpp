@@ -30,7 +30,8 @@ int fuzz_clock(const uint8_t* data, size_t size);
 // parse_media_packet / encode_media_packet.
 int fuzz_media_packet(const uint8_t* data, size_t size);
 // parse_asset_frame and the typed request / data / failure parsers and
-// encoders, plus parse_asset_id on the header's id.
+// encoders, parse_asset_message against that json path (same result, same
+// error), plus parse_asset_id on the header's id.
 int fuzz_asset_frame(const uint8_t* data, size_t size);
 
 }  // namespace allo::proto
