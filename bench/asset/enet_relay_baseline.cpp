@@ -15,6 +15,7 @@
 #include "common/mono_clock.hpp"
 #include "common/socket_buffers.hpp"
 #include "enet_clients.hpp"
+#include "proto/assetd_link.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo::bench {
@@ -38,48 +39,35 @@ HostPtr listen_host(uint16_t port, size_t peers) {
   return host;
 }
 
-uint32_t client_of(const uint8_t* message, size_t size) {
-  uint32_t index = UINT32_MAX;
-  if (size >= 4) std::memcpy(&index, message, 4);
-  return index;
-}
-
-// The link carries messages in batches, as the place's does ([u32 length]
-// [message] repeated, up to kBatchBytes per packet): one ENet packet per
-// message would leave thousands of reliable commands in flight on the link,
-// and ENet looks each acknowledgement up by a linear search through them.
-constexpr size_t kBatchBytes = 60 * 1024;
-
-class Batch {
+// The link speaks the place <-> assetd link protocol (proto/assetd_link.hpp):
+// frame_from_agent / frame_to_agent messages, batched by the same
+// LinkBatchWriter the place and assetd use. The agent id is the client's
+// index + 1 (0 is no agent).
+class LinkSender {
  public:
-  void add(ENetPeer* peer, const uint8_t* data, size_t size) {
-    if (!bytes_.empty() && bytes_.size() + 4 + size > kBatchBytes) flush(peer);
-    const auto length = static_cast<uint32_t>(size);
-    bytes_.insert(bytes_.end(), reinterpret_cast<const uint8_t*>(&length),
-                  reinterpret_cast<const uint8_t*>(&length) + 4);
-    bytes_.insert(bytes_.end(), data, data + size);
+  void add(ENetPeer* peer, std::span<const uint8_t> message) {
+    if (batch_.full_for(message.size())) flush(peer);
+    batch_.add(message);
   }
   void flush(ENetPeer* peer) {
-    if (bytes_.empty()) return;
+    if (batch_.empty() || peer == nullptr) return;
+    const auto bytes = batch_.bytes();
     enet_peer_send(peer, 0,
-                   enet_packet_create(bytes_.data(), bytes_.size(), ENET_PACKET_FLAG_RELIABLE));
+                   enet_packet_create(bytes.data(), bytes.size(), ENET_PACKET_FLAG_RELIABLE));
     enet_link::keep_window(peer);
-    bytes_.clear();
+    batch_.clear();
   }
 
  private:
-  std::vector<uint8_t> bytes_;
+  proto::LinkBatchWriter batch_;
 };
 
+// Each message of a link packet (nothing when it does not parse).
 template <typename OnMessage>
-void for_each_message(const ENetPacket* packet, OnMessage on_message) {
-  for (size_t at = 0; at + 4 <= packet->dataLength;) {
-    uint32_t length = 0;
-    std::memcpy(&length, packet->data + at, 4);
-    if (length > packet->dataLength - at - 4) return;
-    on_message(packet->data + at + 4, length);
-    at += 4 + length;
-  }
+void for_each_link_message(const ENetPacket* packet, OnMessage on_message) {
+  auto messages = proto::parse_link_packet({packet->data, packet->dataLength});
+  if (!messages) return;
+  for (const auto& message : *messages) on_message(message);
 }
 
 // Services the hosts until `stop`, waiting on their sockets when idle.
@@ -120,8 +108,8 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
   std::atomic<bool> stop{false}, link_up{false};
 
   std::thread server_thread([&] {
-    std::vector<uint8_t> reply(reply_bytes, 0xab);
-    Batch replies;
+    const std::vector<uint8_t> reply(reply_bytes, 0xab);
+    LinkSender replies;
     ENetPeer* relay_peer = nullptr;
     serve(
         {server.get()}, stop,
@@ -131,9 +119,9 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
             relay_peer = event.peer;
           }
           if (event.type != ENET_EVENT_TYPE_RECEIVE) return;
-          for_each_message(event.packet, [&](const uint8_t* request, size_t size) {
-            if (size >= 4) std::memcpy(reply.data(), request, std::min<size_t>(4, reply.size()));
-            replies.add(relay_peer, reply.data(), reply.size());
+          for_each_link_message(event.packet, [&](const proto::LinkMessage& request) {
+            if (request.kind != proto::LinkKind::kFrameFromAgent) return;
+            replies.add(relay_peer, proto::encode_link_frame_to_agent(request.agent, reply));
           });
           enet_packet_destroy(event.packet);
         },
@@ -142,7 +130,7 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
   JoinOnExit join_server{stop, server_thread};
   std::thread relay_thread([&] {
     std::vector<ENetPeer*> by_index(static_cast<size_t>(clients), nullptr);
-    Batch requests;
+    LinkSender requests;
     serve(
         {relay.get(), link.get()}, stop,
         [&](size_t host, ENetEvent& event) {
@@ -152,15 +140,22 @@ double enet_relay_seconds(int requests, size_t reply_bytes, int clients,
           }
           if (event.type != ENET_EVENT_TYPE_RECEIVE) return;
           if (host == 0) {  // a client's request: to the server
-            const uint32_t index = client_of(event.packet->data, event.packet->dataLength);
-            if (index < by_index.size()) by_index[index] = event.peer;
-            requests.add(link_peer, event.packet->data, event.packet->dataLength);
+            uint32_t index = UINT32_MAX;
+            if (event.packet->dataLength >= 4) std::memcpy(&index, event.packet->data, 4);
+            if (index < by_index.size()) {
+              by_index[index] = event.peer;
+              requests.add(link_peer,
+                           proto::encode_link_frame_from_agent(
+                               index + 1, 0, {event.packet->data, event.packet->dataLength}));
+            }
           } else {  // the server's replies: each to its client
-            for_each_message(event.packet, [&](const uint8_t* reply, size_t size) {
-              const uint32_t index = client_of(reply, size);
-              if (index >= by_index.size() || by_index[index] == nullptr) return;
-              enet_peer_send(by_index[index], 0,
-                             enet_packet_create(reply, size, ENET_PACKET_FLAG_RELIABLE));
+            for_each_link_message(event.packet, [&](const proto::LinkMessage& reply) {
+              if (reply.kind != proto::LinkKind::kFrameToAgent || reply.agent == 0 ||
+                  reply.agent > by_index.size() || by_index[reply.agent - 1] == nullptr)
+                return;
+              enet_peer_send(by_index[reply.agent - 1], 0,
+                             enet_packet_create(reply.frame.data(), reply.frame.size(),
+                                                ENET_PACKET_FLAG_RELIABLE));
             });
           }
           enet_packet_destroy(event.packet);

@@ -1,11 +1,13 @@
 // Plain ENet relay baseline for asset_bench: the shape of the hit path (the
-// place relays between agents and assetd) with no work but ENet's. Each of
-// `clients` ENet client hosts (polled on the calling thread) keeps 256 small
-// reliable requests outstanding, `requests` in all, each starting with the
-// client's index, to a relay thread; the relay forwards them over one ENet
-// link, batched and tuned as the place's link is (common/enet_link.hpp), to a
-// server thread; the server answers each with one reliable reply of
-// `reply_bytes` that echoes the index; the relay forwards each reply to its
+// place relays between agents and assetd) with no work but ENet's and the
+// link's framing. Each of `clients` ENet client hosts (polled on the calling
+// thread) keeps 256 small reliable requests outstanding, `requests` in all,
+// each starting with the client's index, to a relay thread; the relay
+// forwards them to a server thread over one ENet link that speaks the place's
+// link protocol (frame_from_agent / frame_to_agent, batched by
+// proto::LinkBatchWriter) and is tuned as the place's is
+// (common/enet_link.hpp); the server answers each with one reply of
+// `reply_bytes` to the same agent; the relay forwards each reply to its
 // client. No asset framing, JSON, LMDB, hashing or per-agent flow control:
 // what four ENet hops per asset cost on this machine.
 #pragma once
