@@ -60,13 +60,11 @@ DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint
       metrics_(metrics),
       host_(create_shared_host(listen)),
       slots_(host_),
-      fanout_(index, mesh.worker_count(),
-              FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
+      fanout_(FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
                            &steady_ns},
-              *this, stats_),
+              this, nullptr, stats_),
       ingress_(fanout_.registry()),
       control_(8192),
-      link_output_(config.queue_capacity),
       reports_(1024) {}
 
 DirectWorker::~DirectWorker() {
@@ -110,8 +108,9 @@ void DirectWorker::run() {
     // ENet may still hold received events: no sleep next turn, the socket
     // may stay quiet while they wait.
     events_left = handled >= kEventsPerTurn;
-    // control: registry changes from the link thread, in order
+    // control: registry changes from the link thread, in order; attach reports back
     drain_control();
+    flush_reports();
     // fan-out: packets that arrived on other workers or on the link
     mesh_.drain(index_, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
     const double now = static_cast<double>(steady_ns()) * 1e-9;
@@ -149,7 +148,7 @@ void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
       auto it = agents_.find(event.peer);
       if (it == agents_.end()) break;
       fanout_.detach_direct(reinterpret_cast<uint64_t>(event.peer));
-      reports_.try_push(DirectPathChanged{it->second, false});
+      report(DirectPathChanged{it->second, false, session_});
       agents_.erase(it);
       break;
     }
@@ -179,7 +178,7 @@ void DirectWorker::handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes) 
   } else {
     agents_[peer] = *agent;
     fanout_.attach_direct(reinterpret_cast<uint64_t>(peer), *agent);
-    reports_.try_push(DirectPathChanged{*agent, true});
+    report(DirectPathChanged{*agent, true, session_});
     send_reliable(link::encode_direct_welcome(*agent));
     log::info("worker {}: direct-path peer authenticated as {}", index_, *agent);
     return;
@@ -215,8 +214,18 @@ void DirectWorker::drain_control() {
 void DirectWorker::apply(const ControlEvent& event) {
   if (const auto* secret = std::get_if<LinkSecretChanged>(&event)) {
     secret_ = secret->secret;
-    log::debug("worker {}: link secret set", index_);
-    return;
+    if (secret->session != session_) {
+      // A new place session: the old one's agents are gone, and so is the
+      // right of its direct-path peers to hear this one.
+      if (!agents_.empty()) {
+        log::info("worker {}: new place session; disconnecting {} direct-path peers", index_,
+                  agents_.size());
+      }
+      for (auto& [peer, agent] : agents_) enet_peer_disconnect_later(peer, 0);
+      agents_.clear();  // their disconnects are not reported: the link starts afresh too
+      session_ = secret->session;
+    }
+    log::debug("worker {}: link secret set (session {})", index_, session_);
   }
   if (const auto* removed = std::get_if<TrackRemoved>(&event)) ingress_.forget(removed->track);
   fanout_.apply(event);
@@ -236,16 +245,21 @@ void DirectWorker::send_direct(const PacketRef& packet, std::span<const uint64_t
   if (enet_packet->referenceCount == 0) enet_packet_destroy(enet_packet);
 }
 
-void DirectWorker::send_compatible(const PacketRef& packet,
-                                   std::span<const std::string* const> agents) {
-  agent_views_.clear();
-  for (const std::string* agent : agents) agent_views_.emplace_back(*agent);
-  // The place forwards one copy of the bytes to each agent; the link carries one.
-  if (!link_output_.try_push(link::encode_media_to_agents(agent_views_, packet.bytes()))) {
-    stats_.drop(DropReason::kQueueFull);
-    return;
+void DirectWorker::report(DirectPathChanged report) {
+  unsent_reports_.push_back(std::move(report));
+  flush_reports();
+}
+
+void DirectWorker::flush_reports() {
+  // In order, and never dropped: a lost report would leave an agent hearing
+  // everyone twice, or nothing on the compatible path.
+  bool pushed = false;
+  while (!unsent_reports_.empty() &&
+         reports_.try_push(DirectPathChanged(unsent_reports_.front()))) {
+    unsent_reports_.pop_front();
+    pushed = true;
   }
-  mesh_.wake(mesh_.link_source()).wake();
+  if (pushed) mesh_.wake(mesh_.link_thread()).wake();
 }
 
 void DirectWorker::publish_metrics(double now_seconds) {

@@ -5,18 +5,21 @@
 //
 // Inputs: direct-path peers on its socket; packets from the other workers and
 // the link thread through the PacketMesh; ControlEvents from the link thread
-// through its control ring. Outputs: ENet sends to its own peers; encoded
-// media_to_agents messages and DirectPathChanged reports to the link thread
-// through two rings. Every ring is SPSC (see spsc_ring.hpp for the ordering).
+// through its control ring. Outputs: ENet sends to its own peers; its
+// direct-path packets to the other threads through the PacketMesh (the link
+// thread's compatible-path listeners among them); DirectPathChanged reports
+// to the link thread through a ring. Every ring is SPSC (see spsc_ring.hpp
+// for the ordering).
 //
 // Thread-safety: the constructor/destructor run on the owning (main) thread;
-// push_control, pop_link_output and pop_report only from the link thread.
+// push_control, pop_report and reports_waiting only from the link thread.
 #pragma once
 
 #include <enet/enet.h>
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -34,7 +37,7 @@
 
 namespace allo::sfu {
 
-class DirectWorker : private PacketSink {
+class DirectWorker : private DirectSink {
  public:
   // Binds `listen` with SO_REUSEPORT. Throws std::runtime_error naming the
   // address when it cannot (a start-up failure).
@@ -50,9 +53,8 @@ class DirectWorker : private PacketSink {
 
   // Link thread side. push_control returns false when the ring is full.
   bool push_control(ControlEvent&& event) { return control_.try_push(std::move(event)); }
-  bool pop_link_output(std::vector<uint8_t>& message) { return link_output_.try_pop(message); }
-  size_t link_output_depth() const { return link_output_.size_approx(); }
-  bool pop_report(ControlEvent& event) { return reports_.try_pop(event); }
+  bool pop_report(DirectPathChanged& report) { return reports_.try_pop(report); }
+  bool reports_waiting() const { return reports_.size_approx() > 0; }
 
  private:
   void run();
@@ -61,10 +63,10 @@ class DirectWorker : private PacketSink {
   void handle_media(ENetPeer* peer, std::span<const uint8_t> bytes, int64_t now_ns);
   void drain_control();
   void apply(const ControlEvent& event);
+  void report(DirectPathChanged report);
+  void flush_reports();
   void publish_metrics(double now_seconds);
   void send_direct(const PacketRef& packet, std::span<const uint64_t> handles) override;
-  void send_compatible(const PacketRef& packet,
-                       std::span<const std::string* const> agents) override;
 
   size_t index_;
   PacketMesh& mesh_;
@@ -75,11 +77,11 @@ class DirectWorker : private PacketSink {
   FanoutWorker fanout_;
   MediaIngress ingress_;
   std::string secret_;
+  uint64_t session_ = 0;                               // of secret_ (LinkSecretChanged)
   std::unordered_map<ENetPeer*, std::string> agents_;  // authenticated peers
-  std::vector<std::string_view> agent_views_;          // scratch for send_compatible
   SpscRing<ControlEvent> control_;
-  SpscRing<std::vector<uint8_t>> link_output_;
-  SpscRing<ControlEvent> reports_;
+  SpscRing<DirectPathChanged> reports_;
+  std::deque<DirectPathChanged> unsent_reports_;  // while reports_ is full; never dropped
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

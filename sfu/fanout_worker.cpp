@@ -1,21 +1,40 @@
 #include "sfu/fanout_worker.hpp"
 
-#include <functional>
+#include <cassert>
 
 namespace allo::sfu {
 
-FanoutWorker::FanoutWorker(size_t index, size_t worker_count, FanoutConfig config, PacketSink& sink,
+FanoutWorker::FanoutWorker(FanoutConfig config, DirectSink* direct, CompatibleSink* compatible,
                            WorkerStats& stats)
-    : index_(index), worker_count_(worker_count), config_(config), sink_(sink), stats_(stats) {}
-
-size_t FanoutWorker::owner_of_agent(const std::string& agent, size_t worker_count) {
-  return std::hash<std::string>{}(agent) % worker_count;
+    : config_(config), direct_sink_(direct), compatible_sink_(compatible), stats_(stats) {
+  assert(direct != nullptr || compatible != nullptr);
 }
 
 void FanoutWorker::add_compatible_listener(const std::string& agent) {
-  if (owner_of_agent(agent, worker_count_) != index_ || compatible_.contains(agent)) return;
+  if (compatible_sink_ == nullptr || compatible_.contains(agent)) return;
+  const bool paused = attached_elsewhere_.contains(agent);
   compatible_.emplace(agent, std::make_unique<Listener>(Listener{
-                                 agent, 0, false, false, SpeakerSelection(config_.selection)}));
+                                 agent, 0, false, paused, SpeakerSelection(config_.selection)}));
+  subscribers_dirty_ = true;
+}
+
+void FanoutWorker::direct_path_changed(const DirectPathChanged& change) {
+  if (change.session != session_) return;  // a peer of an earlier place session
+  if (change.attached) {
+    ++attached_elsewhere_[change.agent];
+  } else if (auto it = attached_elsewhere_.find(change.agent); it != attached_elsewhere_.end()) {
+    if (--it->second == 0) attached_elsewhere_.erase(it);
+  }
+  auto it = compatible_.find(change.agent);
+  if (it != compatible_.end()) it->second->paused = attached_elsewhere_.contains(change.agent);
+  subscribers_dirty_ = true;
+}
+
+void FanoutWorker::start_session(uint64_t session) {
+  session_ = session;
+  attached_elsewhere_.clear();
+  for (auto& [agent, listener] : compatible_) listener->paused = false;
+  direct_.clear();  // the worker disconnects those peers
   subscribers_dirty_ = true;
 }
 
@@ -32,6 +51,7 @@ void FanoutWorker::apply(const ControlEvent& event) {
   } else if (const auto* e = std::get_if<AgentLeft>(&event)) {
     for (uint32_t track : registry_.remove_agent(e->agent)) forget_track(track);
     compatible_.erase(e->agent);
+    attached_elsewhere_.erase(e->agent);
     std::erase_if(direct_, [&](const auto& entry) { return entry.second->agent == e->agent; });
     subscribers_dirty_ = true;
   } else if (const auto* e = std::get_if<TrackAdded>(&event)) {
@@ -43,9 +63,9 @@ void FanoutWorker::apply(const ControlEvent& event) {
   } else if (const auto* e = std::get_if<PositionsUpdated>(&event)) {
     for (const auto& [agent, position] : e->positions) registry_.set_position(agent, position);
   } else if (const auto* e = std::get_if<DirectPathChanged>(&event)) {
-    auto it = compatible_.find(e->agent);
-    if (it != compatible_.end()) it->second->paused = e->attached;
-    subscribers_dirty_ = true;
+    direct_path_changed(*e);
+  } else if (const auto* e = std::get_if<LinkSecretChanged>(&event)) {
+    if (e->session != session_) start_session(e->session);
   } else if (std::holds_alternative<PlaceReset>(event)) {
     registry_ = TrackRegistry{};
     levels_ = SpeakerLevels{};
@@ -56,6 +76,7 @@ void FanoutWorker::apply(const ControlEvent& event) {
 }
 
 void FanoutWorker::attach_direct(uint64_t handle, const std::string& agent) {
+  assert(direct_sink_ != nullptr);
   direct_[handle] = std::make_unique<Listener>(
       Listener{agent, handle, true, false, SpeakerSelection(config_.selection)});
   subscribers_dirty_ = true;
@@ -70,8 +91,8 @@ void FanoutWorker::deliver(const PacketRef& packet, int64_t now_ns) {
   auto it = subscribers_.find(packet.track_id());
   const size_t direct = it == subscribers_.end() ? 0 : it->second.direct.size();
   const size_t compatible = it == subscribers_.end() ? 0 : it->second.compatible.size();
-  if (direct > 0) sink_.send_direct(packet, it->second.direct);
-  if (compatible > 0) sink_.send_compatible(packet, it->second.compatible);
+  if (direct > 0) direct_sink_->send_direct(packet, it->second.direct);
+  if (compatible > 0) compatible_sink_->send_compatible(packet, it->second.compatible);
   const size_t degree = direct + compatible;
   stats_.packets_out += degree;
   stats_.bytes_out += degree * packet.bytes().size();
@@ -113,8 +134,10 @@ void FanoutWorker::reselect(double now_seconds) {
 
 void FanoutWorker::rebuild_subscribers() {
   subscribers_.clear();
+  active_compatible_ = 0;
   for (const auto& [agent, listener] : compatible_) {
     if (listener->paused) continue;
+    ++active_compatible_;
     for (uint32_t track : listener->selection.selected()) {
       subscribers_[track].compatible.push_back(&listener->agent);
     }

@@ -1,14 +1,15 @@
-// The socket-free heart of one SFU worker: its copy of the registry, the
-// listeners it owns, their speaker selections, and the fan-out of each shared
-// packet to the listeners that selected its track.
+// The socket-free heart of one SFU fan-out thread: its copy of the registry,
+// the listeners it owns, their speaker selections, and the fan-out of each
+// shared packet to the listeners that selected its track.
 //
-// A worker owns (1) the direct-path peers that connected to its own socket
-// and (2) the compatible-path listeners whose agent hashes to its index
-// (owner_of_agent), unless that agent is attached on the direct path.
-// Fan-out hands one PacketRef plus the list of its listeners to the
-// PacketSink: the payload is never copied per listener.
+// Who owns which listener is decided by the sinks it is given: a worker
+// passes a DirectSink and owns the direct-path peers that connected to its
+// own socket; the link thread passes a CompatibleSink and owns every
+// compatible-path listener (one per agent in the place), paused while that
+// agent is attached on the direct path. Fan-out hands one PacketRef plus the
+// list of its listeners to the sink: the payload is never copied per listener.
 //
-// Thread-safety: none; every method runs on the owning worker thread.
+// Thread-safety: none; every method runs on the owning thread.
 #pragma once
 
 #include <cstdint>
@@ -28,11 +29,15 @@
 namespace allo::sfu {
 
 // Where fanned-out packets go; implemented by the daemon (ENet) and tests.
-class PacketSink {
+class DirectSink {
  public:
-  virtual ~PacketSink() = default;
+  virtual ~DirectSink() = default;
   // One packet to direct-path peers of this worker (handles given to attach_direct).
   virtual void send_direct(const PacketRef& packet, std::span<const uint64_t> handles) = 0;
+};
+class CompatibleSink {
+ public:
+  virtual ~CompatibleSink() = default;
   // One packet to compatible-path agents, through the place.
   virtual void send_compatible(const PacketRef& packet,
                                std::span<const std::string* const> agents) = 0;
@@ -49,17 +54,17 @@ struct FanoutConfig {
 
 class FanoutWorker {
  public:
-  // `sink` and `stats` must outlive the worker.
-  FanoutWorker(size_t index, size_t worker_count, FanoutConfig config, PacketSink& sink,
+  // Sinks and `stats` must outlive the worker. With a CompatibleSink it keeps
+  // a compatible-path listener for every agent that joins; with a DirectSink
+  // it accepts attach_direct. Either may be null, not both.
+  FanoutWorker(FanoutConfig config, DirectSink* direct, CompatibleSink* compatible,
                WorkerStats& stats);
-
-  // Which worker owns the compatible-path listener of `agent`.
-  static size_t owner_of_agent(const std::string& agent, size_t worker_count);
 
   void apply(const ControlEvent& event);
   const TrackRegistry& registry() const { return registry_; }
 
   // A direct-path peer authenticated as `agent` on this worker's socket.
+  // Requires a DirectSink.
   void attach_direct(uint64_t handle, const std::string& agent);
   void detach_direct(uint64_t handle);
 
@@ -69,6 +74,9 @@ class FanoutWorker {
   void reselect(double now_seconds);
 
   size_t listener_count() const;
+  // Listeners that currently get packets through the CompatibleSink
+  // (compatible-path listeners not paused for the direct path).
+  size_t active_compatible_count() const { return active_compatible_; }
   // Tracks that sent audio recently (every worker sees every packet).
   size_t active_speaker_count(double now_seconds) const {
     return levels_.active_count(now_seconds);
@@ -90,20 +98,27 @@ class FanoutWorker {
   };
 
   void add_compatible_listener(const std::string& agent);
+  void direct_path_changed(const DirectPathChanged& change);
+  void start_session(uint64_t session);
   void forget_track(uint32_t track);
   bool in_range(const Listener& listener, const TrackInfo& track) const;
   void rebuild_subscribers();
 
-  size_t index_;
-  size_t worker_count_;
   FanoutConfig config_;
-  PacketSink& sink_;
+  DirectSink* direct_sink_;
+  CompatibleSink* compatible_sink_;
   WorkerStats& stats_;
   TrackRegistry registry_;
   SpeakerLevels levels_;
   std::unordered_map<std::string, std::unique_ptr<Listener>> compatible_;  // by agent
   std::unordered_map<uint64_t, std::unique_ptr<Listener>> direct_;         // by handle
   std::unordered_map<uint32_t, Subscribers> subscribers_;                  // by track
+  // Direct-path connections per agent, from the workers' reports. Unlike the
+  // agents, it survives PlaceReset: the peers stay connected while the same
+  // place reconnects, and its replayed agents must come back paused.
+  std::unordered_map<std::string, uint32_t> attached_elsewhere_;
+  uint64_t session_ = 0;
+  size_t active_compatible_ = 0;
   bool subscribers_dirty_ = false;
   uint64_t delivered_packets_ = 0;
 };

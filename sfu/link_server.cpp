@@ -1,5 +1,6 @@
 #include "sfu/link_server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -30,7 +31,10 @@ LinkServer::LinkServer(const SfuConfig& config, std::string direct_endpoint,
       workers_(std::move(workers)),
       mesh_(mesh),
       metrics_(metrics),
-      ingress_(registry_) {
+      fanout_(FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
+                           &steady_ns},
+              nullptr, this, stats_),
+      ingress_(fanout_.registry()) {
   ENetAddress address{};
   address.port = config.link.port;
   if (enet_address_set_host_ip(&address, config.link.host.c_str()) != 0) {
@@ -47,15 +51,18 @@ LinkServer::~LinkServer() {
 
 void LinkServer::run(const std::atomic<bool>& stop) {
   stop_ = &stop;
-  double next_report = 0;
+  constexpr double kReselectSeconds = 0.02;
+  double next_reselect = 0, next_metrics = 0, next_report = 0;
   constexpr int kEventsPerTurn = 1024;
   bool events_left = false;
+  const size_t self = mesh_.link_thread();
   while (!stop.load(std::memory_order_relaxed)) {
-    // wait: for the link socket or worker output, at most 1 ms (ENet timers)
-    mesh_.wake(mesh_.link_source()).wait(static_cast<int>(host_->socket), 1, [&] {
-      return events_left || worker_output_waiting();
+    // wait: for the link socket, direct-path packets or attach reports, at
+    // most 1 ms (ENet's timers)
+    mesh_.wake(self).wait(static_cast<int>(host_->socket), 1, [&] {
+      return events_left || mesh_.depth(self) > 0 || reports_waiting();
     });
-    // poll + handle
+    // poll + handle: control, and compatible-path media (fanned out here)
     ENetEvent event;
     int handled = 0;
     int got = enet_host_service(host_, &event, 0);
@@ -69,11 +76,22 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     // ENet may still hold received events: no sleep next turn, the socket
     // may stay quiet while they wait.
     events_left = handled >= kEventsPerTurn;
-    // relay what the workers produced
-    relay_worker_output();
+    // reports: the workers' direct-path attaches and detaches
+    apply_worker_reports();
+    // fan-out: direct-path packets from the workers
+    mesh_.drain(self, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
+    const double now = static_cast<double>(steady_ns()) * 1e-9;
+    if (now >= next_reselect) {
+      fanout_.reselect(now);
+      mesh_.set_wanted(self, fanout_.active_compatible_count() > 0);
+      next_reselect = now + kReselectSeconds;
+    }
     // send
     enet_host_flush(host_);
-    const double now = static_cast<double>(steady_ns()) * 1e-9;
+    if (now >= next_metrics) {
+      publish_metrics();
+      next_metrics = now + 0.25;
+    }
     if (now >= next_report) {
       send_load_report();
       next_report = now + 1.0;
@@ -107,8 +125,7 @@ void LinkServer::handle(const ENetEvent& event, int64_t now_ns) {
 
 void LinkServer::drop_place() {
   place_ = nullptr;
-  registry_ = TrackRegistry{};
-  broadcast(PlaceReset{});
+  apply_everywhere(PlaceReset{});
 }
 
 void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
@@ -125,7 +142,11 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
       drop_place();
     }
     place_ = peer;
-    broadcast(LinkSecretChanged{hello->secret});
+    if (hello->secret != secret_) {
+      secret_ = hello->secret;
+      ++session_;
+    }
+    apply_everywhere(LinkSecretChanged{secret_, session_});
     const std::string welcome = link::encode_sfu_message(link::Welcome{
         link::kLinkVersion, direct_endpoint_, static_cast<uint32_t>(workers_.size())});
     enet_peer_send(peer, link::kLinkControl,
@@ -138,25 +159,25 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, link::AgentJoined>) {
-          registry_.add_agent(m.agent);
-          broadcast(AgentJoined{m.agent});
+          apply_everywhere(AgentJoined{m.agent});
         } else if constexpr (std::is_same_v<T, link::AgentLeft>) {
-          for (uint32_t track : registry_.remove_agent(m.agent)) ingress_.forget(track);
-          broadcast(AgentLeft{m.agent});
+          for (const auto& [track, info] : fanout_.registry().tracks()) {
+            if (info.owner_agent == m.agent) ingress_.forget(track);
+          }
+          apply_everywhere(AgentLeft{m.agent});
         } else if constexpr (std::is_same_v<T, link::TrackAdded>) {
-          if (!registry_.add_track(m.track, m.owner_agent, m.entity)) {
+          if (!fanout_.registry().has_agent(m.owner_agent)) {
             log::warn("link: track {} for unknown agent {} ignored", m.track, m.owner_agent);
             return;
           }
-          broadcast(TrackAdded{m.track, m.owner_agent, m.entity});
+          apply_everywhere(TrackAdded{m.track, m.owner_agent, m.entity});
         } else if constexpr (std::is_same_v<T, link::TrackRemoved>) {
-          registry_.remove_track(m.track);
           ingress_.forget(m.track);
-          broadcast(TrackRemoved{m.track});
+          apply_everywhere(TrackRemoved{m.track});
         } else if constexpr (std::is_same_v<T, link::Positions>) {
           PositionsUpdated update;
           for (const auto& p : m.agents) update.positions.push_back({p.agent, {p.x, p.y, p.z}});
-          broadcast(update);
+          apply_everywhere(update);
         }
       },
       *message);
@@ -176,11 +197,13 @@ void LinkServer::handle_media(std::span<const uint8_t> bytes, int64_t now_ns) {
   }
   ++stats_.packets_in;
   stats_.bytes_in += message->media.size();
-  const size_t full = mesh_.broadcast(mesh_.link_source(), *packet);
+  fanout_.deliver(*packet, now_ns);
+  const size_t full = mesh_.broadcast(mesh_.link_thread(), *packet);
   for (size_t i = 0; i < full; ++i) stats_.drop(DropReason::kQueueFull);
 }
 
-void LinkServer::broadcast(const ControlEvent& event) {
+void LinkServer::apply_everywhere(const ControlEvent& event) {
+  fanout_.apply(event);
   for (DirectWorker* worker : workers_) {
     ControlEvent copy = event;
     // Control must not be lost: wait for room (workers drain every millisecond).
@@ -190,37 +213,51 @@ void LinkServer::broadcast(const ControlEvent& event) {
   }
 }
 
-bool LinkServer::worker_output_waiting() const {
+bool LinkServer::reports_waiting() const {
   for (const DirectWorker* worker : workers_) {
-    if (worker->link_output_depth() > 0) return true;
+    if (worker->reports_waiting()) return true;
   }
   return false;
 }
 
-void LinkServer::relay_worker_output() {
-  std::vector<uint8_t> message;
-  ControlEvent report;
+void LinkServer::apply_worker_reports() {
+  DirectPathChanged report;
   for (DirectWorker* worker : workers_) {
-    for (int i = 0; i < 4096 && worker->pop_link_output(message); ++i) {
-      if (place_ == nullptr) {
-        stats_.drop(DropReason::kLinkDown);
-        continue;
-      }
-      enet_peer_send(
-          place_, link::kLinkMedia,
-          enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT));
-    }
-    while (worker->pop_report(report)) broadcast(report);
+    while (worker->pop_report(report)) fanout_.apply(report);
   }
 }
 
+void LinkServer::send_compatible(const PacketRef& packet,
+                                 std::span<const std::string* const> agents) {
+  if (place_ == nullptr) {
+    stats_.drop(DropReason::kLinkDown);
+    return;
+  }
+  // The place forwards one copy of the bytes to each agent; the link carries one.
+  for (size_t first = 0; first < agents.size(); first += link::kMaxLinkFanout) {
+    const size_t count = std::min(agents.size() - first, link::kMaxLinkFanout);
+    agent_views_.clear();
+    for (const std::string* agent : agents.subspan(first, count)) agent_views_.emplace_back(*agent);
+    const auto message = link::encode_media_to_agents(agent_views_, packet.bytes());
+    enet_peer_send(
+        place_, link::kLinkMedia,
+        enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT));
+  }
+}
+
+void LinkServer::publish_metrics() {
+  const size_t self = mesh_.link_thread();
+  metrics_.publish(self, stats_);
+  metrics_.set_queue_depth(self, mesh_.depth(self));
+  metrics_.set_listeners(self, fanout_.active_compatible_count());  // paused ones listen directly
+  metrics_.set_tracks(fanout_.registry().tracks().size());
+}
+
 void LinkServer::send_load_report() {
-  metrics_.publish(mesh_.link_source(), stats_);
-  metrics_.set_tracks(registry_.tracks().size());
   if (place_ == nullptr) return;
   const SfuTotals totals = metrics_.totals();
   const std::string report = link::encode_sfu_message(link::LoadReport{
-      static_cast<uint32_t>(workers_.size()), registry_.tracks().size(), totals.listeners,
+      static_cast<uint32_t>(workers_.size()), fanout_.registry().tracks().size(), totals.listeners,
       totals.packets_in, totals.packets_out, totals.packets_dropped});
   enet_peer_send(place_, link::kLinkControl,
                  enet_packet_create(report.data(), report.size(), ENET_PACKET_FLAG_RELIABLE));

@@ -1,13 +1,18 @@
-// The link thread: owns the ENet host the place connects to (--link).
+// The link thread: owns the ENet host the place connects to (--link), and
+// every compatible-path listener.
 //
-// It decodes the place's control messages, keeps the authoritative
-// TrackRegistry, and forwards every change to each worker's control ring in
-// order; it admits compatible-path media (media_from_agent) and broadcasts it
-// to every worker through the PacketMesh; it sends the workers' encoded
-// media_to_agents messages to the place, relays their direct-path attach
-// reports to all workers, and sends a load report every second.
-// If the place disconnects, every worker gets PlaceReset (voice pauses) and
-// the place replays its agents and tracks when it reconnects.
+// It decodes the place's control messages, applies each to its own
+// FanoutWorker (whose registry is the authoritative one) and forwards it to
+// each worker's control ring in order. It admits compatible-path media
+// (media_from_agent), fans it out to its compatible-path listeners at once
+// (one media_to_agents message to the place) and broadcasts it to the workers
+// through the PacketMesh for their direct-path listeners. Direct-path packets
+// reach it from the workers through the same mesh, while it has unpaused
+// compatible-path listeners. It applies the workers' direct-path attach
+// reports (pausing an agent's compatible-path listener), and sends a load
+// report every second. So compatible-path voice crosses no thread inside the
+// SFU. If the place disconnects, every thread gets PlaceReset (voice pauses)
+// and the place replays its agents and tracks when it reconnects.
 //
 // Thread-safety: run() on one thread; the constructor binds (throws
 // std::runtime_error naming --link when it cannot).
@@ -21,19 +26,19 @@
 
 #include "sfu/control_event.hpp"
 #include "sfu/direct_worker.hpp"
+#include "sfu/fanout_worker.hpp"
 #include "sfu/media_ingress.hpp"
 #include "sfu/packet_mesh.hpp"
 #include "sfu/sfu_config.hpp"
 #include "sfu/sfu_metrics.hpp"
-#include "sfu/track_registry.hpp"
 
 namespace allo::sfu {
 
-class LinkServer {
+class LinkServer : private CompatibleSink {
  public:
   LinkServer(const SfuConfig& config, std::string direct_endpoint,
              std::vector<DirectWorker*> workers, PacketMesh& mesh, SfuMetrics& metrics);
-  ~LinkServer();
+  ~LinkServer() override;
   LinkServer(const LinkServer&) = delete;
   LinkServer& operator=(const LinkServer&) = delete;
 
@@ -45,10 +50,14 @@ class LinkServer {
   void handle(const ENetEvent& event, int64_t now_ns);
   void handle_control(ENetPeer* peer, std::string_view bytes);
   void handle_media(std::span<const uint8_t> bytes, int64_t now_ns);
-  void broadcast(const ControlEvent& event);
+  // Applies `event` here, then queues it to every worker.
+  void apply_everywhere(const ControlEvent& event);
   void drop_place();
-  void relay_worker_output();
-  bool worker_output_waiting() const;
+  void apply_worker_reports();
+  bool reports_waiting() const;
+  void send_compatible(const PacketRef& packet,
+                       std::span<const std::string* const> agents) override;
+  void publish_metrics();
   void send_load_report();
 
   std::string direct_endpoint_;
@@ -57,9 +66,12 @@ class LinkServer {
   SfuMetrics& metrics_;
   ENetHost* host_ = nullptr;
   ENetPeer* place_ = nullptr;  // the peer that sent a valid hello
-  TrackRegistry registry_;
-  MediaIngress ingress_;
+  std::string secret_;         // of the current place session
+  uint64_t session_ = 0;       // counts the secrets seen (LinkSecretChanged)
   WorkerStats stats_;
+  FanoutWorker fanout_;  // the compatible-path listeners; its registry is the authoritative one
+  MediaIngress ingress_;
+  std::vector<std::string_view> agent_views_;  // scratch for send_compatible
   const std::atomic<bool>* stop_ = nullptr;
 };
 

@@ -6,16 +6,20 @@ namespace allo::sfu {
 
 PacketMesh::PacketMesh(size_t worker_count, size_t ring_capacity) : worker_count_(worker_count) {
   if (worker_count == 0) throw std::invalid_argument("PacketMesh needs at least one worker");
-  for (size_t i = 0; i < worker_count * (worker_count + 1); ++i) {
-    rings_.push_back(std::make_unique<SpscRing<PacketRef>>(ring_capacity));
+  for (size_t destination = 0; destination < thread_count(); ++destination) {
+    for (size_t source = 0; source < thread_count(); ++source) {
+      rings_.push_back(
+          source == destination ? nullptr : std::make_unique<SpscRing<PacketRef>>(ring_capacity));
+    }
+    wakes_.push_back(std::make_unique<WorkerWake>());
+    wanted_.push_back(std::make_unique<std::atomic<bool>>(destination != link_thread()));
   }
-  for (size_t i = 0; i <= worker_count; ++i) wakes_.push_back(std::make_unique<WorkerWake>());
 }
 
 size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
   size_t full = 0;
-  for (size_t destination = 0; destination < worker_count_; ++destination) {
-    if (destination == source) continue;
+  for (size_t destination = 0; destination < thread_count(); ++destination) {
+    if (destination == source || !wanted(destination)) continue;
     PacketRef copy(packet);
     if (!ring_for(source, destination).try_push(std::move(copy)))
       ++full;
@@ -27,8 +31,8 @@ size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
 
 size_t PacketMesh::depth(size_t destination) const {
   size_t total = 0;
-  for (size_t source = 0; source <= worker_count_; ++source) {
-    total += ring_for(source, destination).size_approx();
+  for (size_t source = 0; source < thread_count(); ++source) {
+    if (source != destination) total += ring_for(source, destination).size_approx();
   }
   return total;
 }

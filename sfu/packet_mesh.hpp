@@ -1,14 +1,22 @@
-// The lock-free links between packet sources and fan-out workers: one
-// SpscRing<PacketRef> per (source, destination worker) pair. Sources are the
-// N workers (index 0..N-1, their direct-path sockets) and the link thread
-// (index N, the compatible path). A packet is pushed as one PacketRef per
-// destination: the bytes are shared, only the reference count changes.
-// Each destination has a WorkerWake: broadcast() wakes a worker that sleeps.
+// The lock-free links between the SFU's packet threads: one SpscRing<PacketRef>
+// per (source, destination) pair. Threads are the N workers (index 0..N-1:
+// their direct-path sockets and direct-path listeners) and the link thread
+// (index N: compatible-path ingress and every compatible-path listener). A
+// packet is pushed as one PacketRef per destination: the bytes are shared,
+// only the reference count changes. Each destination has a WorkerWake:
+// broadcast() wakes a thread that sleeps.
+//
+// A destination says whether it wants packets at all (set_wanted): the link
+// thread does only while it has compatible-path listeners that are not on the
+// direct path, so a place whose clients are all on the direct path costs the
+// workers no pushes and the link thread no wake-ups. Workers always want them.
 //
 // Thread-safety: source s may only call broadcast(s, ...) from its own thread;
-// worker d may only call drain(d, ...) from its own thread. depth() from any thread.
+// destination d may only call drain(d, ...) and set_wanted(d, ...) from its
+// own thread. depth() and wanted() from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -24,21 +32,24 @@ class PacketMesh {
   PacketMesh(size_t worker_count, size_t ring_capacity);
 
   size_t worker_count() const { return worker_count_; }
-  size_t link_source() const { return worker_count_; }
+  // The link thread's index, as a source and as a destination.
+  size_t link_thread() const { return worker_count_; }
 
-  // Pushes `packet` to every worker except `source` itself (a worker fans out
-  // its own packets directly). Returns how many destinations were full (those
-  // drop the packet; the caller counts them as queue_full drops).
+  // Pushes `packet` to every destination that wants packets except `source`
+  // itself (a thread fans out its own packets directly). Returns how many
+  // destinations were full (those drop the packet; the caller counts them as
+  // queue_full drops).
   size_t broadcast(size_t source, const PacketRef& packet);
 
-  // Pops everything queued for worker `destination`, calling fn(PacketRef&&)
-  // per packet, at most `limit` packets per source (bounded work per tick).
+  // Pops everything queued for `destination`, calling fn(PacketRef&&) per
+  // packet, at most `limit` packets per source (bounded work per tick).
   // Returns the number of packets handed to fn.
   template <class Fn>
   size_t drain(size_t destination, size_t limit, Fn&& fn) {
     size_t handled = 0;
     PacketRef packet;
-    for (size_t source = 0; source <= worker_count_; ++source) {
+    for (size_t source = 0; source < thread_count(); ++source) {
+      if (source == destination) continue;
       SpscRing<PacketRef>& ring = ring_for(source, destination);
       for (size_t i = 0; i < limit && ring.try_pop(packet); ++i) {
         fn(std::move(packet));
@@ -48,25 +59,34 @@ class PacketMesh {
     return handled;
   }
 
-  // Packets waiting for worker `destination`, summed over sources.
+  // Packets waiting for `destination`, summed over sources.
   size_t depth(size_t destination) const;
 
-  // The wake-up of worker `destination` (it sleeps on it; broadcast wakes
-  // it), or of the link thread for link_source() (workers wake it when they
-  // queue compatible-path output).
+  // Relaxed: a hint. Packets broadcast just before a change may still arrive,
+  // or not, which is harmless either way (nobody listened to them).
+  void set_wanted(size_t destination, bool wanted) {
+    wanted_[destination]->store(wanted, std::memory_order_relaxed);
+  }
+  bool wanted(size_t destination) const {
+    return wanted_[destination]->load(std::memory_order_relaxed);
+  }
+
+  // The wake-up of `destination`: it sleeps on it, broadcast wakes it.
   WorkerWake& wake(size_t destination) { return *wakes_[destination]; }
 
  private:
+  size_t thread_count() const { return worker_count_ + 1; }
   SpscRing<PacketRef>& ring_for(size_t source, size_t destination) {
-    return *rings_[destination * (worker_count_ + 1) + source];
+    return *rings_[destination * thread_count() + source];
   }
   const SpscRing<PacketRef>& ring_for(size_t source, size_t destination) const {
-    return *rings_[destination * (worker_count_ + 1) + source];
+    return *rings_[destination * thread_count() + source];
   }
 
   size_t worker_count_;
-  std::vector<std::unique_ptr<SpscRing<PacketRef>>> rings_;
+  std::vector<std::unique_ptr<SpscRing<PacketRef>>> rings_;  // null where source == destination
   std::vector<std::unique_ptr<WorkerWake>> wakes_;
+  std::vector<std::unique_ptr<std::atomic<bool>>> wanted_;
 };
 
 }  // namespace allo::sfu

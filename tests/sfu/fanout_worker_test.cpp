@@ -10,7 +10,7 @@
 namespace allo::sfu {
 namespace {
 
-class RecordingSink : public PacketSink {
+class RecordingSink : public DirectSink, public CompatibleSink {
  public:
   void send_direct(const PacketRef& packet, std::span<const uint64_t> handles) override {
     for (uint64_t h : handles) direct[h].push_back(packet);
@@ -32,7 +32,7 @@ PacketRef packet_on(uint32_t track, float level) {
 
 class FanoutWorkerTest : public ::testing::Test {
  protected:
-  FanoutWorker make(FanoutConfig config) { return FanoutWorker(0, 1, config, sink, stats); }
+  FanoutWorker make(FanoutConfig config) { return FanoutWorker(config, &sink, &sink, stats); }
   RecordingSink sink;
   WorkerStats stats;
 };
@@ -72,17 +72,21 @@ TEST_F(FanoutWorkerTest, ForwardLatencyIsTakenFromTheClockAfterTheSinks) {
   EXPECT_DOUBLE_EQ(sum, 0.005);
 }
 
-TEST_F(FanoutWorkerTest, OwnsOnlyCompatibleListenersThatHashToIt) {
-  FanoutWorker worker(1, 2, {}, sink, stats);
-  int owned = 0;
-  for (int i = 0; i < 20; ++i) {
-    const std::string agent = "agent" + std::to_string(i);
-    worker.apply(AgentJoined{agent});
-    if (FanoutWorker::owner_of_agent(agent, 2) == 1) ++owned;
+TEST_F(FanoutWorkerTest, KeepsCompatibleListenersOnlyWithACompatibleSink) {
+  FanoutWorker direct_only({}, &sink, nullptr, stats);      // a worker
+  FanoutWorker compatible_only({}, nullptr, &sink, stats);  // the link thread
+  for (const char* agent : {"alice", "bob"}) {
+    direct_only.apply(AgentJoined{agent});
+    compatible_only.apply(AgentJoined{agent});
   }
-  EXPECT_EQ(worker.listener_count(), static_cast<size_t>(owned));
-  EXPECT_GT(owned, 0);
-  EXPECT_LT(owned, 20);
+  EXPECT_EQ(direct_only.listener_count(), 0u);
+  EXPECT_EQ(compatible_only.listener_count(), 2u);
+  direct_only.apply(TrackAdded{1, "alice", "e"});
+  direct_only.attach_direct(5, "bob");
+  direct_only.reselect(0);
+  direct_only.deliver(packet_on(1, -20), 0);
+  EXPECT_EQ(sink.direct[5].size(), 1u);
+  EXPECT_EQ(sink.compatible_batches, 0);
 }
 
 TEST_F(FanoutWorkerTest, DirectAttachPausesTheCompatibleListener) {
@@ -92,12 +96,62 @@ TEST_F(FanoutWorkerTest, DirectAttachPausesTheCompatibleListener) {
   worker.apply(TrackAdded{1, "alice", "e"});
   worker.apply(DirectPathChanged{"bob", true});
   worker.reselect(0);
+  EXPECT_EQ(worker.active_compatible_count(), 1u) << "alice";
   worker.deliver(packet_on(1, -20), 0);
   EXPECT_TRUE(sink.compatible["bob"].empty());
   worker.apply(DirectPathChanged{"bob", false});
   worker.reselect(0.05);
+  EXPECT_EQ(worker.active_compatible_count(), 2u);
   worker.deliver(packet_on(1, -20), 0);
   EXPECT_EQ(sink.compatible["bob"].size(), 1u);
+}
+
+TEST_F(FanoutWorkerTest, DirectAttachSurvivesThePlaceReconnectingButNotANewPlaceSession) {
+  FanoutWorker worker = make({});
+  auto join = [&] {
+    worker.apply(AgentJoined{"alice"});
+    worker.apply(AgentJoined{"bob"});
+    worker.apply(TrackAdded{1, "alice", "e"});
+  };
+  auto bob_hears = [&](double now) {
+    sink.compatible.clear();
+    worker.reselect(now);
+    worker.deliver(packet_on(1, -20), 0);
+    return !sink.compatible["bob"].empty();
+  };
+  worker.apply(LinkSecretChanged{"first-secret", 1});
+  join();
+  worker.apply(DirectPathChanged{"bob", true, 1});
+  worker.apply(DirectPathChanged{"bob", true, 1});  // a second direct connection
+  EXPECT_FALSE(bob_hears(0));
+  // The same place reconnects (same secret, same session) and replays its agents.
+  worker.apply(PlaceReset{});
+  worker.apply(LinkSecretChanged{"first-secret", 1});
+  join();
+  EXPECT_FALSE(bob_hears(0.05)) << "bob is still on the direct path";
+  worker.apply(DirectPathChanged{"bob", false, 1});
+  EXPECT_FALSE(bob_hears(0.1)) << "one of bob's two direct connections is left";
+  worker.apply(DirectPathChanged{"bob", false, 1});
+  EXPECT_TRUE(bob_hears(0.15));
+  // A new place process: its "bob" is somebody else, and reports of the old
+  // session's peers that were still in flight change nothing.
+  worker.apply(DirectPathChanged{"bob", true, 1});
+  EXPECT_FALSE(bob_hears(0.2));
+  worker.apply(PlaceReset{});
+  worker.apply(LinkSecretChanged{"second-secret", 2});
+  join();
+  worker.apply(DirectPathChanged{"bob", true, 1});
+  EXPECT_TRUE(bob_hears(0.25));
+}
+
+TEST_F(FanoutWorkerTest, ANewPlaceSessionForgetsTheDirectListeners) {
+  FanoutWorker worker = make({});
+  worker.apply(LinkSecretChanged{"first-secret", 1});
+  worker.attach_direct(9, "bob");
+  worker.apply(LinkSecretChanged{"first-secret", 1});
+  EXPECT_EQ(worker.listener_count(), 1u) << "the same session: bob stays";
+  worker.apply(LinkSecretChanged{"second-secret", 2});
+  EXPECT_EQ(worker.listener_count(), 0u);
 }
 
 TEST_F(FanoutWorkerTest, LimitsEachListenerToTheLoudestSpeakers) {
