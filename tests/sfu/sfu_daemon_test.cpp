@@ -113,8 +113,41 @@ class SfuDaemonTest : public ::testing::Test {
     EXPECT_NEAR(rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the -6 dBFS sine that was sent";
   }
 
+  // A direct-path client that sent its hello with a token for `name` signed
+  // with `secret`, and got its answer (welcome or refusal) in replies[name].
+  std::unique_ptr<test::EnetClient> connect_direct(const std::string& name,
+                                                   const std::string& secret = kSecret) {
+    auto client = std::make_unique<test::EnetClient>(
+        limits::kChannelCount, [this, name](uint8_t channel, const std::vector<uint8_t>& bytes) {
+          if (channel == limits::kChannelMedia) direct_media[name].push_back(bytes);
+          if (channel == limits::kChannelState)
+            replies[name] = std::string(bytes.begin(), bytes.end());
+        });
+    EXPECT_TRUE(client->connect(sfu->listen_port, 3s));
+    client->send(0, link::encode_direct_hello({make_direct_token(secret, name, unix_now() + 60)}),
+                 true);
+    EXPECT_TRUE(client->pump_until([&] { return !replies[name].empty(); }, 3s)) << name;
+    return client;
+  }
+
+  // Alice talks on the compatible path; `listener` on the direct path and the
+  // place are pumped until `done()`.
+  bool alice_talks_to_direct_listener_until(test::EnetClient& listener,
+                                            const std::function<bool()>& done,
+                                            std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      send_compatible("alice", 1, opus[frame++ % opus.size()]);
+      listener.pump(10ms);
+      place->pump(10ms);
+    }
+    return done();
+  }
+
   std::unique_ptr<test::SfuProcess> sfu;
   std::unique_ptr<test::EnetClient> place;
+  std::map<std::string, std::vector<std::vector<uint8_t>>> direct_media;
+  std::map<std::string, std::string> replies;
   std::optional<link::Welcome> welcome;
   std::map<std::string, std::vector<std::vector<uint8_t>>> to_agent;
   std::vector<std::vector<uint8_t>> opus = test::encode_sine(0.5f, 440, 100);
@@ -163,26 +196,9 @@ TEST_F(SfuDaemonTest, OnlyTheOwnerMaySendAndMalformedMediaIsDroppedAndCounted) {
 
 TEST_F(SfuDaemonTest, DirectPathWithValidTokensAndRefusalOfABadOne) {
   play_place_state();
-  std::map<std::string, std::vector<std::vector<uint8_t>>> direct_media;
-  std::map<std::string, std::string> replies;
-  auto make_client = [&](const std::string& name) {
-    return std::make_unique<test::EnetClient>(
-        limits::kChannelCount, [&, name](uint8_t channel, const std::vector<uint8_t>& bytes) {
-          if (channel == limits::kChannelMedia) direct_media[name].push_back(bytes);
-          if (channel == limits::kChannelState)
-            replies[name] = std::string(bytes.begin(), bytes.end());
-        });
-  };
-  auto alice = make_client("alice");
-  auto bob = make_client("bob");
-  for (test::EnetClient* client : {alice.get(), bob.get()})
-    ASSERT_TRUE(client->connect(sfu->listen_port, 3s));
-  alice->send(0, link::encode_direct_hello({make_direct_token(kSecret, "alice", unix_now() + 60)}),
-              true);
-  bob->send(0, link::encode_direct_hello({make_direct_token(kSecret, "bob", unix_now() + 60)}),
-            true);
-  ASSERT_TRUE(alice->pump_until([&] { return !replies["alice"].empty(); }, 3s));
-  ASSERT_TRUE(bob->pump_until([&] { return !replies["bob"].empty(); }, 3s));
+  auto alice = connect_direct("alice");
+  auto bob = connect_direct("bob");
+  EXPECT_EQ(replies["alice"], link::encode_direct_welcome("alice"));
   EXPECT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
 
   const auto deadline = std::chrono::steady_clock::now() + 5s;
@@ -216,15 +232,41 @@ TEST_F(SfuDaemonTest, DirectPathWithValidTokensAndRefusalOfABadOne) {
   }
   EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"not_owner\"", 4));
 
-  auto mallory = make_client("mallory");
-  ASSERT_TRUE(mallory->connect(sfu->listen_port, 3s));
-  mallory->send(0,
-                link::encode_direct_hello(
-                    {make_direct_token("not-the-link-secret", "alice", unix_now() + 60)}),
-                true);
-  ASSERT_TRUE(mallory->pump_until(
-      [&] { return !replies["mallory"].empty() && !mallory->connected(); }, 3s));
+  auto mallory = connect_direct("mallory", "not-the-link-secret");
+  ASSERT_TRUE(mallory->pump_until([&] { return !mallory->connected(); }, 3s));
   EXPECT_EQ(replies["mallory"], link::encode_direct_refused("bad_signature"));
+}
+
+TEST_F(SfuDaemonTest, ADirectListenerStaysOffTheCompatiblePathWhenThePlaceReconnects) {
+  play_place_state();
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  // The same place (same secret) loses its link and comes back.
+  place->disconnect();
+  connect_place();
+  play_place_state();
+  ASSERT_TRUE(alice_talks_to_direct_listener_until(
+      *bob, [&] { return direct_media["bob"].size() >= 5 && to_agent["carol"].size() >= 5; }, 5s));
+  place->pump(50ms);
+  EXPECT_TRUE(to_agent["bob"].empty()) << "bob would hear alice twice";
+  expect_intact_opus(direct_media["bob"], 1);
+}
+
+TEST_F(SfuDaemonTest, ANewPlaceSessionDisconnectsTheOldSessionsDirectPeers) {
+  play_place_state();
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  // A hello with the same secret (the same place process) keeps bob.
+  place->send(link::kLinkControl, link::encode_place_message(link::Hello{1, kSecret}), true);
+  ASSERT_TRUE(alice_talks_to_direct_listener_until(
+      *bob, [&] { return direct_media["bob"].size() >= 3; }, 5s));
+  // Another place process: its agents are other people, and bob's token was
+  // signed with the old secret.
+  welcome.reset();
+  place->send(link::kLinkControl,
+              link::encode_place_message(link::Hello{1, "a-second-place-process-secret"}), true);
+  ASSERT_TRUE(place->pump_until([&] { return welcome.has_value(); }, 3s));
+  EXPECT_TRUE(bob->pump_until([&] { return !bob->connected(); }, 3s));
 }
 
 TEST_F(SfuDaemonTest, VoiceResumesAfterAnSfuRestart) {
