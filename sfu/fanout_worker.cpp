@@ -115,14 +115,18 @@ bool FanoutWorker::in_range(const Listener& listener, const TrackInfo& track) co
 }
 
 void FanoutWorker::reselect(double now_seconds) {
-  std::vector<SpeakerCandidate> candidates;
+  // Every track's level once, then each listener's candidates from that list.
+  tracks_now_.clear();
+  for (const auto& [track, info] : registry_.tracks()) {
+    tracks_now_.push_back({&info, {track, levels_.level(track, now_seconds)}});
+  }
   auto run = [&](Listener& listener) {
-    candidates.clear();
-    for (const auto& [track, info] : registry_.tracks()) {
-      if (info.owner_agent == listener.agent || !in_range(listener, info)) continue;
-      candidates.push_back({track, levels_.level(track, now_seconds)});
+    candidates_.clear();
+    for (const TrackNow& t : tracks_now_) {
+      if (t.info->owner_agent == listener.agent || !in_range(listener, *t.info)) continue;
+      candidates_.push_back(t.candidate);
     }
-    if (listener.selection.update(candidates, now_seconds)) {
+    if (listener.selection.update(candidates_, now_seconds)) {
       ++stats_.selection_changes;
       subscribers_dirty_ = true;
     }

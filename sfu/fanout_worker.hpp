@@ -119,6 +119,12 @@ class FanoutWorker {
   std::unordered_map<std::string, uint32_t> attached_elsewhere_;
   uint64_t session_ = 0;
   size_t active_compatible_ = 0;
+  struct TrackNow {
+    const TrackInfo* info;
+    SpeakerCandidate candidate;
+  };
+  std::vector<TrackNow> tracks_now_;          // reselect's scratch
+  std::vector<SpeakerCandidate> candidates_;  // reselect's scratch
   bool subscribers_dirty_ = false;
   uint64_t delivered_packets_ = 0;
 };

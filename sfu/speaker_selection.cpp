@@ -25,29 +25,36 @@ bool SpeakerSelection::update(std::span<const SpeakerCandidate> candidates, doub
   std::erase_if(selected_, [&](uint32_t track) { return !is_candidate(track); });
   bool changed = selected_.size() != before;
 
-  // Unselected candidates, loudest first.
-  std::vector<SpeakerCandidate> waiting;
-  for (const SpeakerCandidate& c : candidates) {
-    if (!contains(c.track)) waiting.push_back(c);
-  }
-  std::sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
-    return a.level_dbfs != b.level_dbfs ? a.level_dbfs > b.level_dbfs : a.track < b.track;
-  });
+  // The loudest candidate not selected (ties: the lower track id), or null.
+  // A scan per pick instead of a sorted copy: there are few free slots (none
+  // in the steady state) and this runs for every listener every 20 ms.
+  auto loudest_waiting = [&]() -> const SpeakerCandidate* {
+    const SpeakerCandidate* best = nullptr;
+    for (const SpeakerCandidate& c : candidates) {
+      if (best != nullptr && (c.level_dbfs < best->level_dbfs ||
+                              (c.level_dbfs == best->level_dbfs && c.track > best->track))) {
+        continue;
+      }
+      if (!contains(c.track)) best = &c;
+    }
+    return best;
+  };
 
-  // 2. Fill free slots at once.
+  // 2. Fill free slots at once, loudest first.
   const size_t limit = config_.max_speakers == 0 ? candidates.size() : config_.max_speakers;
-  size_t next = 0;
-  while (selected_.size() < limit && next < waiting.size()) {
-    selected_.push_back(waiting[next++].track);
+  const SpeakerCandidate* waiting = loudest_waiting();
+  while (selected_.size() < limit && waiting != nullptr) {
+    selected_.push_back(waiting->track);
     changed = true;
+    waiting = loudest_waiting();
   }
-  if (next >= waiting.size()) {
+  if (waiting == nullptr) {
     has_challenger_ = false;
     return changed;
   }
 
   // 3. The loudest waiting candidate challenges the weakest selected speaker.
-  const SpeakerCandidate& challenger = waiting[next];
+  const SpeakerCandidate& challenger = *waiting;
   auto weakest = std::min_element(selected_.begin(), selected_.end(), [&](uint32_t a, uint32_t b) {
     return level_of(a) < level_of(b);
   });
