@@ -228,6 +228,13 @@ void DirectWorker::apply(const ControlEvent& event) {
     log::debug("worker {}: link secret set (session {})", index_, session_);
   }
   if (const auto* removed = std::get_if<TrackRemoved>(&event)) ingress_.forget(removed->track);
+  if (const auto* left = std::get_if<AgentLeft>(&event)) {
+    // Gone from the place, gone from its voice; the disconnect is reported
+    // like any other, which keeps the link thread's attach count exact.
+    for (auto& [peer, agent] : agents_) {
+      if (agent == left->agent) enet_peer_disconnect_later(peer, 0);
+    }
+  }
   fanout_.apply(event);
 }
 

@@ -1,5 +1,6 @@
 #include "sfu/fanout_worker.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace allo::sfu {
@@ -25,15 +26,22 @@ void FanoutWorker::direct_path_changed(const DirectPathChanged& change) {
   } else if (auto it = attached_elsewhere_.find(change.agent); it != attached_elsewhere_.end()) {
     if (--it->second == 0) attached_elsewhere_.erase(it);
   }
-  auto it = compatible_.find(change.agent);
-  if (it != compatible_.end()) it->second->paused = attached_elsewhere_.contains(change.agent);
+  if (auto it = compatible_.find(change.agent); it != compatible_.end()) {
+    set_paused(*it->second, attached_elsewhere_.contains(change.agent));
+  }
   subscribers_dirty_ = true;
+}
+
+void FanoutWorker::set_paused(Listener& listener, bool paused) {
+  // A paused listener is not reselected: it starts afresh when it resumes.
+  if (listener.paused && !paused) listener.selection = SpeakerSelection(config_.selection);
+  listener.paused = paused;
 }
 
 void FanoutWorker::start_session(uint64_t session) {
   session_ = session;
   attached_elsewhere_.clear();
-  for (auto& [agent, listener] : compatible_) listener->paused = false;
+  for (auto& [agent, listener] : compatible_) set_paused(*listener, false);
   direct_.clear();  // the worker disconnects those peers
   subscribers_dirty_ = true;
 }
@@ -51,7 +59,6 @@ void FanoutWorker::apply(const ControlEvent& event) {
   } else if (const auto* e = std::get_if<AgentLeft>(&event)) {
     for (uint32_t track : registry_.remove_agent(e->agent)) forget_track(track);
     compatible_.erase(e->agent);
-    attached_elsewhere_.erase(e->agent);
     std::erase_if(direct_, [&](const auto& entry) { return entry.second->agent == e->agent; });
     subscribers_dirty_ = true;
   } else if (const auto* e = std::get_if<TrackAdded>(&event)) {
@@ -120,6 +127,10 @@ void FanoutWorker::reselect(double now_seconds) {
   for (const auto& [track, info] : registry_.tracks()) {
     tracks_now_.push_back({&info, {track, levels_.level(track, now_seconds)}});
   }
+  // Sorted by track id, so every listener's candidates are too (see SpeakerSelection).
+  std::sort(tracks_now_.begin(), tracks_now_.end(), [](const TrackNow& a, const TrackNow& b) {
+    return a.candidate.track < b.candidate.track;
+  });
   auto run = [&](Listener& listener) {
     candidates_.clear();
     for (const TrackNow& t : tracks_now_) {
@@ -131,7 +142,9 @@ void FanoutWorker::reselect(double now_seconds) {
       subscribers_dirty_ = true;
     }
   };
-  for (auto& [agent, listener] : compatible_) run(*listener);
+  for (auto& [agent, listener] : compatible_) {
+    if (!listener->paused) run(*listener);
+  }
   for (auto& [handle, listener] : direct_) run(*listener);
   if (subscribers_dirty_) rebuild_subscribers();
 }

@@ -99,6 +99,7 @@ class FanoutWorker {
 
   void add_compatible_listener(const std::string& agent);
   void direct_path_changed(const DirectPathChanged& change);
+  void set_paused(Listener& listener, bool paused);
   void start_session(uint64_t session);
   void forget_track(uint32_t track);
   bool in_range(const Listener& listener, const TrackInfo& track) const;

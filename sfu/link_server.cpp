@@ -143,6 +143,9 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
     }
     place_ = peer;
     if (hello->secret != secret_) {
+      // Another place process, even on the same connection: its agents and
+      // tracks are not the old ones.
+      if (session_ > 0) apply_everywhere(PlaceReset{});
       secret_ = hello->secret;
       ++session_;
     }

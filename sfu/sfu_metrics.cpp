@@ -58,11 +58,13 @@ SfuMetrics::SfuMetrics(prometheus::Registry& registry, size_t worker_count) {
                       .Register(registry);
   auto& depth = BuildGauge()
                     .Name("allo_sfu_queue_depth")
-                    .Help("Packets waiting in a worker's inbound rings")
+                    .Help("Packets waiting in a thread's inbound rings")
                     .Register(registry);
   auto& listeners = BuildGauge()
                         .Name("allo_sfu_listeners")
-                        .Help("Listeners owned by a worker")
+                        .Help(
+                            "Listeners a thread serves (the link thread: compatible-path listeners "
+                            "not on the direct path)")
                         .Register(registry);
   auto& tracks = BuildGauge().Name("allo_sfu_tracks").Help("Registered tracks").Register(registry);
   auto& speakers = BuildGauge()

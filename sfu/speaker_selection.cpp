@@ -4,31 +4,51 @@
 
 namespace allo::sfu {
 
-bool SpeakerSelection::contains(uint32_t track) const {
-  return std::find(selected_.begin(), selected_.end(), track) != selected_.end();
+namespace {
+
+bool track_less(const SpeakerCandidate& a, const SpeakerCandidate& b) {
+  return a.track < b.track;
 }
 
-bool SpeakerSelection::update(std::span<const SpeakerCandidate> candidates, double now_seconds) {
+// The candidate for `track` in candidates sorted by track id, or null.
+const SpeakerCandidate* find_candidate(std::span<const SpeakerCandidate> sorted, uint32_t track) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), SpeakerCandidate{track, 0}, track_less);
+  return it != sorted.end() && it->track == track ? &*it : nullptr;
+}
+
+}  // namespace
+
+bool SpeakerSelection::contains(uint32_t track) const {
+  return std::binary_search(selected_.begin(), selected_.end(), track);
+}
+
+bool SpeakerSelection::update(std::span<const SpeakerCandidate> unsorted, double now_seconds) {
+  // Lookups by track id are binary searches: candidates and the selection are
+  // kept sorted by it (the caller usually passes them sorted already). With
+  // --max-speakers 0 and hundreds of speakers, linear lookups made this
+  // quadratic per listener, every 20 ms.
+  std::span<const SpeakerCandidate> candidates = unsorted;
+  if (!std::is_sorted(unsorted.begin(), unsorted.end(), track_less)) {
+    sorted_.assign(unsorted.begin(), unsorted.end());
+    std::sort(sorted_.begin(), sorted_.end(), track_less);
+    candidates = sorted_;
+  }
   auto level_of = [&](uint32_t track) {
-    for (const SpeakerCandidate& c : candidates) {
-      if (c.track == track) return c.level_dbfs;
-    }
-    return -1e9f;
-  };
-  auto is_candidate = [&](uint32_t track) {
-    return std::any_of(candidates.begin(), candidates.end(),
-                       [&](const SpeakerCandidate& c) { return c.track == track; });
+    const SpeakerCandidate* c = find_candidate(candidates, track);
+    return c != nullptr ? c->level_dbfs : -1e9f;
   };
 
   // 1. Drop selected tracks that are no longer candidates.
   const size_t before = selected_.size();
-  std::erase_if(selected_, [&](uint32_t track) { return !is_candidate(track); });
+  std::erase_if(selected_,
+                [&](uint32_t track) { return find_candidate(candidates, track) == nullptr; });
   bool changed = selected_.size() != before;
 
   // The loudest candidate not selected (ties: the lower track id), or null.
   // A scan per pick instead of a sorted copy: there are few free slots (none
-  // in the steady state) and this runs for every listener every 20 ms.
+  // in the steady state).
   auto loudest_waiting = [&]() -> const SpeakerCandidate* {
+    if (selected_.size() == candidates.size()) return nullptr;  // all of them (no duplicates)
     const SpeakerCandidate* best = nullptr;
     for (const SpeakerCandidate& c : candidates) {
       if (best != nullptr && (c.level_dbfs < best->level_dbfs ||
@@ -39,12 +59,15 @@ bool SpeakerSelection::update(std::span<const SpeakerCandidate> candidates, doub
     }
     return best;
   };
+  auto select = [&](uint32_t track) {
+    selected_.insert(std::upper_bound(selected_.begin(), selected_.end(), track), track);
+  };
 
   // 2. Fill free slots at once, loudest first.
   const size_t limit = config_.max_speakers == 0 ? candidates.size() : config_.max_speakers;
   const SpeakerCandidate* waiting = loudest_waiting();
   while (selected_.size() < limit && waiting != nullptr) {
-    selected_.push_back(waiting->track);
+    select(waiting->track);
     changed = true;
     waiting = loudest_waiting();
   }
@@ -53,7 +76,8 @@ bool SpeakerSelection::update(std::span<const SpeakerCandidate> candidates, doub
     return changed;
   }
 
-  // 3. The loudest waiting candidate challenges the weakest selected speaker.
+  // 3. The loudest waiting candidate challenges the weakest selected speaker
+  // (ties: the lower track id).
   const SpeakerCandidate& challenger = *waiting;
   auto weakest = std::min_element(selected_.begin(), selected_.end(), [&](uint32_t a, uint32_t b) {
     return level_of(a) < level_of(b);
@@ -70,7 +94,8 @@ bool SpeakerSelection::update(std::span<const SpeakerCandidate> candidates, doub
     return changed;
   }
   if (now_seconds - challenger_since_ >= config_.hold_seconds) {
-    *weakest = challenger.track;
+    selected_.erase(weakest);
+    select(challenger.track);
     has_challenger_ = false;
     changed = true;
   }

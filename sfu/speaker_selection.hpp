@@ -5,7 +5,8 @@
 // without interruption. Candidates that disappear (track removed, out of
 // radius) leave the selection at the next update.
 //
-// Thread-safety: none; owned by the worker that owns the listener.
+// Thread-safety: none; owned by the thread that owns the listener (a worker
+// for direct-path listeners, the link thread for compatible-path ones).
 #pragma once
 
 #include <cstdint>
@@ -29,16 +30,19 @@ class SpeakerSelection {
  public:
   explicit SpeakerSelection(SelectionConfig config) : config_(config) {}
 
-  // Re-evaluates against this listener's current candidates (any order, no
-  // duplicates). Returns true when the selected set changed.
+  // Re-evaluates against this listener's current candidates (no duplicates;
+  // sorted by track id is cheapest, any order works). Returns true when the
+  // selected set changed.
   bool update(std::span<const SpeakerCandidate> candidates, double now_seconds);
 
+  // Sorted by track id.
   const std::vector<uint32_t>& selected() const { return selected_; }
   bool contains(uint32_t track) const;
 
  private:
   SelectionConfig config_;
-  std::vector<uint32_t> selected_;
+  std::vector<uint32_t> selected_;        // sorted by track id
+  std::vector<SpeakerCandidate> sorted_;  // scratch for unsorted candidates
   uint32_t challenger_ = 0;
   bool has_challenger_ = false;
   double challenger_since_ = 0;

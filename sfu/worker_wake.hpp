@@ -1,6 +1,6 @@
-// Wakes a fan-out worker that sleeps in poll() when another thread queued a
-// packet for it, so a packet that crosses workers waits microseconds, not
-// the rest of the worker's 1 ms poll timeout.
+// Wakes a fan-out thread (a worker or the link thread) that sleeps in poll()
+// when another thread queued a packet or a report for it, so a packet that
+// crosses threads waits microseconds, not the rest of a 1 ms poll timeout.
 //
 // One eventfd per worker plus a `sleeping` flag, so producers pay a write(2)
 // only while the worker actually sleeps. The handshake is the classic

@@ -267,6 +267,19 @@ TEST_F(SfuDaemonTest, ANewPlaceSessionDisconnectsTheOldSessionsDirectPeers) {
               link::encode_place_message(link::Hello{1, "a-second-place-process-secret"}), true);
   ASSERT_TRUE(place->pump_until([&] { return welcome.has_value(); }, 3s));
   EXPECT_TRUE(bob->pump_until([&] { return !bob->connected(); }, 3s));
+  // Nor are the old session's tracks known: alice's track 1 is not replayed.
+  to_agent.clear();
+  for (int i = 0; i < 3; ++i) send_compatible("alice", 1, opus[0]);
+  EXPECT_TRUE(wait_metric("allo_sfu_dropped_total", "reason=\"unknown_track\"", 3));
+  EXPECT_TRUE(to_agent.empty());
+}
+
+TEST_F(SfuDaemonTest, AnAgentThatLeavesThePlaceLosesItsDirectPath) {
+  play_place_state();
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  place->send(link::kLinkControl, link::encode_place_message(link::AgentLeft{"bob"}), true);
+  EXPECT_TRUE(bob->pump_until([&] { return !bob->connected(); }, 3s));
 }
 
 TEST_F(SfuDaemonTest, VoiceResumesAfterAnSfuRestart) {

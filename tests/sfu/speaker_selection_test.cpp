@@ -111,5 +111,33 @@ TEST(SpeakerSelection, ChoosesTheLoudestFromGeneratedAudio) {
   EXPECT_LE(changes, 1 + 4);
 }
 
+TEST(SpeakerSelection, CandidatesInAnyOrderGiveTheSameSelection) {
+  std::vector<SpeakerCandidate> by_track, reversed;
+  for (uint32_t t = 1; t <= 12; ++t) by_track.push_back({t, -40.0f + static_cast<float>(t % 5)});
+  reversed.assign(by_track.rbegin(), by_track.rend());
+  SpeakerSelection a({.max_speakers = 4}), b({.max_speakers = 4});
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(a.update(by_track, round * 0.02), b.update(reversed, round * 0.02));
+    EXPECT_EQ(a.selected(), b.selected());
+  }
+  // Ties on level go to the lower track id: 4, 9 (-36) then 3, 8 (-37).
+  EXPECT_EQ(a.selected(), (std::vector<uint32_t>{3, 4, 8, 9}));
+}
+
+TEST(SpeakerSelection, EveryoneOfHundredsOfSpeakersWithoutALimit) {
+  SpeakerSelection selection({.max_speakers = 0});
+  std::vector<SpeakerCandidate> candidates;
+  for (uint32_t t = 0; t < 400; ++t) candidates.push_back({t, -30});
+  EXPECT_TRUE(selection.update(candidates, 0));
+  EXPECT_EQ(selection.selected().size(), 400u);
+  EXPECT_FALSE(selection.update(candidates, 0.02)) << "nothing changed";
+  candidates.erase(candidates.begin() + 17);  // track 17 went away
+  candidates.push_back({1000, -50});          // a new one came
+  EXPECT_TRUE(selection.update(candidates, 0.04));
+  EXPECT_EQ(selection.selected().size(), 400u);
+  EXPECT_FALSE(selection.contains(17));
+  EXPECT_TRUE(selection.contains(1000));
+}
+
 }  // namespace
 }  // namespace allo::sfu
