@@ -95,6 +95,9 @@ void FanoutWorker::detach_direct(uint64_t handle) {
 
 void FanoutWorker::deliver(const PacketRef& packet, int64_t now_ns) {
   levels_.update(packet.track_id(), packet.level_dbfs(), static_cast<double>(now_ns) * 1e-9);
+  // The subscriber lists point at listeners: after any change to them (a
+  // listener left, paused, detached) they are rebuilt before they are used.
+  if (subscribers_dirty_) rebuild_subscribers();
   auto it = subscribers_.find(packet.track_id());
   const size_t direct = it == subscribers_.end() ? 0 : it->second.direct.size();
   const size_t compatible = it == subscribers_.end() ? 0 : it->second.compatible.size();

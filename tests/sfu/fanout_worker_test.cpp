@@ -186,6 +186,20 @@ TEST_F(FanoutWorkerTest, CullsSpeakersBeyondTheRadius) {
   EXPECT_EQ(sink.compatible["listener"][0].track_id(), 1u);
 }
 
+TEST_F(FanoutWorkerTest, ALeftOrDetachedListenerGetsNothingEvenBeforeTheNextReselect) {
+  FanoutWorker worker = make({});
+  for (const char* agent : {"alice", "bob", "carol"}) worker.apply(AgentJoined{agent});
+  worker.apply(TrackAdded{1, "alice", "e"});
+  worker.attach_direct(7, "dave");
+  worker.reselect(0);
+  worker.apply(AgentLeft{"bob"});  // its listener is freed now
+  worker.detach_direct(7);
+  worker.deliver(packet_on(1, -20), 0);  // no reselect in between
+  EXPECT_EQ(sink.compatible.count("bob"), 0u);
+  EXPECT_EQ(sink.direct.count(7), 0u);
+  EXPECT_EQ(sink.compatible["carol"].size(), 1u);
+}
+
 TEST_F(FanoutWorkerTest, ForgetsEverythingOfALeavingAgentAndOnReset) {
   FanoutWorker worker = make({});
   worker.apply(AgentJoined{"alice"});
