@@ -2,12 +2,19 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 namespace allo {
 
 inline double mono_seconds() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// The same clock in integer nanoseconds (packet arrival stamps).
+inline int64_t mono_ns() {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace allo

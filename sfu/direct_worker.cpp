@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "common/mono_clock.hpp"
 #include "common/socket_buffers.hpp"
 #include "proto/limits.hpp"
 #include "proto/sfu_link.hpp"
@@ -16,12 +17,6 @@ namespace allo::sfu {
 namespace {
 
 namespace link = proto::sfu_link;
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -53,6 +48,11 @@ void release_packet_ref(ENetPacket* packet) {
 
 }  // namespace
 
+FanoutConfig daemon_fanout_config(const SfuConfig& config) {
+  return FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
+                      &mono_ns};
+}
+
 DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint& listen,
                            PacketMesh& mesh, SfuMetrics& metrics)
     : index_(index),
@@ -60,9 +60,7 @@ DirectWorker::DirectWorker(size_t index, const SfuConfig& config, const Endpoint
       metrics_(metrics),
       host_(create_shared_host(listen)),
       slots_(host_),
-      fanout_(FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
-                           &steady_ns},
-              this, nullptr, stats_),
+      fanout_(daemon_fanout_config(config), this, nullptr, stats_),
       ingress_(fanout_.registry()),
       control_(8192),
       reports_(1024) {}
@@ -101,7 +99,7 @@ void DirectWorker::run() {
     // At most kEventsPerTurn events; the next one is fetched only when it
     // will be handled (an event fetched and left unhandled would be lost).
     while (got > 0) {
-      handle(event, steady_ns());
+      handle(event, mono_ns());
       if (++handled >= kEventsPerTurn) break;
       got = enet_host_check_events(host_, &event);
     }
@@ -112,8 +110,8 @@ void DirectWorker::run() {
     drain_control();
     flush_reports();
     // fan-out: packets that arrived on other workers or on the link
-    mesh_.drain(index_, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
-    const double now = static_cast<double>(steady_ns()) * 1e-9;
+    mesh_.drain(index_, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, mono_ns()); });
+    const double now = static_cast<double>(mono_ns()) * 1e-9;
     if (now >= next_reselect) {
       fanout_.reselect(now);
       next_reselect = now + kReselectSeconds;
@@ -148,7 +146,7 @@ void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
       auto it = agents_.find(event.peer);
       if (it == agents_.end()) break;
       fanout_.detach_direct(reinterpret_cast<uint64_t>(event.peer));
-      report(DirectPathChanged{it->second, false, session_});
+      report(DirectPathChanged{it->second, false, fanout_.session()});
       agents_.erase(it);
       break;
     }
@@ -178,7 +176,7 @@ void DirectWorker::handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes) 
   } else {
     agents_[peer] = *agent;
     fanout_.attach_direct(reinterpret_cast<uint64_t>(peer), *agent);
-    report(DirectPathChanged{*agent, true, session_});
+    report(DirectPathChanged{*agent, true, fanout_.session()});
     send_reliable(link::encode_direct_welcome(*agent));
     log::info("worker {}: direct-path peer authenticated as {}", index_, *agent);
     return;
@@ -214,7 +212,7 @@ void DirectWorker::drain_control() {
 void DirectWorker::apply(const ControlEvent& event) {
   if (const auto* secret = std::get_if<LinkSecretChanged>(&event)) {
     secret_ = secret->secret;
-    if (secret->session != session_) {
+    if (secret->session != fanout_.session()) {
       // A new place session: the old one's agents are gone, and so is the
       // right of its direct-path peers to hear this one.
       if (!agents_.empty()) {
@@ -223,9 +221,8 @@ void DirectWorker::apply(const ControlEvent& event) {
       }
       for (auto& [peer, agent] : agents_) enet_peer_disconnect_later(peer, 0);
       agents_.clear();  // their disconnects are not reported: the link starts afresh too
-      session_ = secret->session;
     }
-    log::debug("worker {}: link secret set (session {})", index_, session_);
+    log::debug("worker {}: link secret set (session {})", index_, secret->session);
   }
   if (const auto* removed = std::get_if<TrackRemoved>(&event)) ingress_.forget(removed->track);
   if (const auto* left = std::get_if<AgentLeft>(&event)) {

@@ -37,6 +37,9 @@
 
 namespace allo::sfu {
 
+// The fan-out settings of the daemon's threads (workers and link thread).
+FanoutConfig daemon_fanout_config(const SfuConfig& config);
+
 class DirectWorker : private DirectSink {
  public:
   // Binds `listen` with SO_REUSEPORT. Throws std::runtime_error naming the
@@ -77,7 +80,6 @@ class DirectWorker : private DirectSink {
   FanoutWorker fanout_;
   MediaIngress ingress_;
   std::string secret_;
-  uint64_t session_ = 0;                               // of secret_ (LinkSecretChanged)
   std::unordered_map<ENetPeer*, std::string> agents_;  // authenticated peers
   SpscRing<ControlEvent> control_;
   SpscRing<DirectPathChanged> reports_;

@@ -14,8 +14,8 @@ FanoutWorker::FanoutWorker(FanoutConfig config, DirectSink* direct, CompatibleSi
 void FanoutWorker::add_compatible_listener(const std::string& agent) {
   if (compatible_sink_ == nullptr || compatible_.contains(agent)) return;
   const bool paused = attached_elsewhere_.contains(agent);
-  compatible_.emplace(agent, std::make_unique<Listener>(Listener{
-                                 agent, 0, false, paused, SpeakerSelection(config_.selection)}));
+  compatible_.emplace(agent, std::make_unique<Listener>(
+                                 Listener{agent, paused, SpeakerSelection(config_.selection)}));
   subscribers_dirty_ = true;
 }
 
@@ -84,8 +84,8 @@ void FanoutWorker::apply(const ControlEvent& event) {
 
 void FanoutWorker::attach_direct(uint64_t handle, const std::string& agent) {
   assert(direct_sink_ != nullptr);
-  direct_[handle] = std::make_unique<Listener>(
-      Listener{agent, handle, true, false, SpeakerSelection(config_.selection)});
+  direct_[handle] =
+      std::make_unique<Listener>(Listener{agent, false, SpeakerSelection(config_.selection)});
   subscribers_dirty_ = true;
 }
 

@@ -62,6 +62,8 @@ class FanoutWorker {
 
   void apply(const ControlEvent& event);
   const TrackRegistry& registry() const { return registry_; }
+  // The place session of the last LinkSecretChanged applied (0 before any).
+  uint64_t session() const { return session_; }
 
   // A direct-path peer authenticated as `agent` on this worker's socket.
   // Requires a DirectSink.
@@ -87,8 +89,6 @@ class FanoutWorker {
  private:
   struct Listener {
     std::string agent;
-    uint64_t direct_handle = 0;
-    bool direct = false;
     bool paused = false;  // compatible listener while the agent is on the direct path
     SpeakerSelection selection;
   };

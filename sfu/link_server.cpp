@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/log.hpp"
+#include "common/mono_clock.hpp"
 #include "proto/sfu_link.hpp"
 
 namespace allo::sfu {
@@ -13,12 +14,6 @@ namespace allo::sfu {
 namespace {
 
 namespace link = proto::sfu_link;
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // A few peers so a restarted place can connect before the old peer times out.
 constexpr size_t kLinkPeers = 4;
@@ -31,9 +26,7 @@ LinkServer::LinkServer(const SfuConfig& config, std::string direct_endpoint,
       workers_(std::move(workers)),
       mesh_(mesh),
       metrics_(metrics),
-      fanout_(FanoutConfig{SelectionConfig{.max_speakers = config.max_speakers}, config.radius, 8,
-                           &steady_ns},
-              nullptr, this, stats_),
+      fanout_(daemon_fanout_config(config), nullptr, this, stats_),
       ingress_(fanout_.registry()) {
   ENetAddress address{};
   address.port = config.link.port;
@@ -69,7 +62,7 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     // At most kEventsPerTurn events; the next one is fetched only when it
     // will be handled (an event fetched and left unhandled would be lost).
     while (got > 0) {
-      handle(event, steady_ns());
+      handle(event, mono_ns());
       if (++handled >= kEventsPerTurn) break;
       got = enet_host_check_events(host_, &event);
     }
@@ -79,8 +72,8 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     // reports: the workers' direct-path attaches and detaches
     apply_worker_reports();
     // fan-out: direct-path packets from the workers
-    mesh_.drain(self, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, steady_ns()); });
-    const double now = static_cast<double>(steady_ns()) * 1e-9;
+    mesh_.drain(self, 4096, [&](PacketRef&& packet) { fanout_.deliver(packet, mono_ns()); });
+    const double now = static_cast<double>(mono_ns()) * 1e-9;
     if (now >= next_reselect) {
       fanout_.reselect(now);
       mesh_.set_wanted(self, fanout_.active_compatible_count() > 0);
