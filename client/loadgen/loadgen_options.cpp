@@ -27,9 +27,10 @@ std::string loadgen_usage() {
          "the first S allocate a track and send speech-like Opus every 20 ms. --selected is\n"
          "the SFU's\n"
          "--max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
-         "--listeners sink: while speakers send, the other clients read nothing and the\n"
-         "speakers' kernels drop the voice they hear (a socket filter; Linux): a\n"
-         "saturation test of the SFU: count its packets out; deliveries are not measured.\n";
+         "--listeners sink: while speakers send, nobody reads voice (a socket filter has\n"
+         "the kernel drop it; Linux), every connection is polled every 100 ms to stay up,\n"
+         "and frames go out in 2 ms bursts: a saturation test of the SFU: count its\n"
+         "packets out; deliveries are not measured.\n";
 }
 
 proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args) {

@@ -18,9 +18,10 @@ struct LoadgenOptions {
   double warmup_seconds = 1;
   bool direct = true;          // --path direct|compatible
   uint32_t decode_every = 97;  // decode every Nth delivery (0 = never)
-  // --listeners sink: during the send window only the speakers are polled;
-  // the other clients read nothing (their sockets overflow and the kernel
-  // drops). A saturation test of the SFU: count its packets out, not
+  // --listeners sink: during the send window no voice is read (a socket
+  // filter on every direct link has the kernel drop it), every connection
+  // is polled every 100 ms so it stays up, and speakers' frames go out in
+  // 2 ms bursts. A saturation test of the SFU: count its packets out, not
   // deliveries (the report's delivered/latency are then meaningless).
   bool sink = false;
   double intent_hz = 20;  // --intent-hz: intents (with the state ack) per client per second

@@ -18,10 +18,14 @@ namespace {
 
 constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
-// --listeners sink: how often the speakers' place connections are polled.
-constexpr double kSinkPollSeconds = 0.01;
-// --listeners sink: how often the speakers' direct links are read (keepalive).
-constexpr double kSinkMediaPollSeconds = 0.1;
+// --listeners sink: how often every connection is polled: only to answer
+// pings, acknowledge and send intents (the voice is dropped by the kernel),
+// well inside ENet's 5 s minimum peer timeout. Speakers send without a poll.
+constexpr double kSinkPollSeconds = 0.1;
+// --listeners sink: speakers' frames go out in bursts this far apart instead
+// of each at its own time; waking for every one of 200 speakers' frames (10k
+// times a second) preempted the SFU that the run saturates.
+constexpr double kSinkSendQuantumSeconds = 0.002;
 // Setup waits: at most this long per loop turn before re-checking progress.
 constexpr double kSetupTurnSeconds = 0.01;
 // From the settle phase on, a loop turn spends at most this long on readable clients
@@ -205,7 +209,7 @@ proto::Result<void> LoadgenRun::settle() {
 }
 
 proto::Result<void> LoadgenRun::send_loop() {
-  if (options_.sink) drop_speakers_voice();
+  if (options_.sink) drop_heard_voice();
   next_frame_.assign(options_.speakers, 0);
   send_start_ = mono_seconds();
   const double stop = send_start_ + window_end_ * kFrameSeconds + kDrainSeconds;
@@ -213,7 +217,7 @@ proto::Result<void> LoadgenRun::send_loop() {
   for (double now = send_start_; now < stop; now = mono_seconds()) {
     const double next_send = send_due_frames(now);
     if (options_.sink) {
-      serve_speakers_only(std::min(next_send, stop));
+      serve_sink(std::min(std::max(next_send, now + kSinkSendQuantumSeconds), stop));
     } else if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) {
       return ok;
     }
@@ -221,37 +225,34 @@ proto::Result<void> LoadgenRun::send_loop() {
   return {};
 }
 
-void LoadgenRun::drop_speakers_voice() {
-  // A speaker hears every other speaker; reading that took most of a core
-  // from the SFU. The kernel drops it now; acks and pings still arrive.
-  // Links set up later (a reconnect mid-run) are not filtered.
+void LoadgenRun::drop_heard_voice() {
+  // Reading the voice everyone hears took the loadgen most of a core beside
+  // the SFU it saturates, so the kernel drops it; acks and pings still
+  // arrive. Links set up later (a reconnect mid-run) are not filtered.
   uint32_t refused = 0;
-  for (uint32_t s = 0; s < options_.speakers; ++s) {
-    const int fd = sessions_[s]->direct_socket_fd();
+  for (auto& session : sessions_) {
+    const int fd = session->direct_socket_fd();
     if (fd >= 0 && !attach_media_drop_filter(fd, limits::kChannelMedia)) ++refused;
   }
   if (refused > 0) {
-    log::warn("the voice drop filter was refused on {} speakers' links; their voice is read",
-              refused);
+    log::warn("the voice drop filter was refused on {} direct links; their voice is read", refused);
   }
 }
 
-void LoadgenRun::serve_speakers_only(double until) {
-  // Speakers keep their connections (acks, pings, their own sends); the rest
-  // are left unread on purpose. The speakers' place connections are polled
-  // every kSinkPollSeconds, their direct links (the voice they hear is
-  // dropped by the kernel, drop_speakers_voice) every kSinkMediaPollSeconds:
-  // the loadgen shares the cores with the saturated SFU it measures. Called
-  // before every due frame; passes keep their own cadence across calls.
+void LoadgenRun::serve_sink(double until) {
+  // Every connection stays up (acks, pings, intents) while no voice is read:
+  // each is polled every kSinkPollSeconds. Unserviced, the SFU timed the
+  // listeners' direct links out after 5-10 s and moved them to the
+  // compatible path, so the place relayed their voice and the run measured
+  // something else. Called before every due frame; the cadence carries
+  // across calls.
   while (true) {
     const double now = mono_seconds();
     if (now >= next_sink_poll_) {
       next_sink_poll_ = now + kSinkPollSeconds;
-      const bool media = now >= next_sink_media_poll_;
-      if (media) next_sink_media_poll_ = now + kSinkMediaPollSeconds;
-      for (uint32_t s = 0; s < options_.speakers; ++s) {
-        clients_[s]->poll(0);
-        if (media) sessions_[s]->poll(0);
+      for (uint32_t c = 0; c < clients_.size(); ++c) {
+        clients_[c]->poll(0);
+        sessions_[c]->poll(0);
       }
     }
     const double left = std::min(until, next_sink_poll_) - mono_seconds();

@@ -43,8 +43,8 @@ class LoadgenRun {
   proto::Result<void> send_loop();
   // Sends every speaker frame due at `now`; returns when the next one is due.
   double send_due_frames(double now);
-  void drop_speakers_voice();              // --listeners sink
-  void serve_speakers_only(double until);  // --listeners sink
+  void drop_heard_voice();        // --listeners sink
+  void serve_sink(double until);  // --listeners sink
   void on_received(uint32_t track, std::span<const uint8_t> payload, double arrival);
   void decode_samples();  // after the run: decoding in the loop would delay receives
   LoadgenReport report(double cpu_seconds);
@@ -60,8 +60,7 @@ class LoadgenRun {
   // Setup progress, counted by SDK callbacks that may also run after setup
   // (a late allocation reply, a direct link dropping mid-run): members, so
   // they outlive start_voice().
-  double next_sink_poll_ = 0;        // --listeners sink: next poll of the speakers
-  double next_sink_media_poll_ = 0;  // --listeners sink: next read of the speakers' links
+  double next_sink_poll_ = 0;  // --listeners sink: next poll of every connection
   uint32_t tracks_ready_ = 0, track_failures_ = 0, paths_ready_ = 0;
   std::map<std::string, uint32_t> fallbacks_;   // why the direct path was not used
   uint32_t window_first_ = 0, window_end_ = 0;  // frame indices measured

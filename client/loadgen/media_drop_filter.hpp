@@ -1,9 +1,9 @@
 // MediaDropFilter: a classic BPF socket filter that has the kernel drop the
 // ENet datagrams that carry nothing but unreliable packets on one channel
 // (voice; ENet packs several per datagram), before they are queued. allo-loadgen --listeners
-// sink puts it on the speakers' direct links: a speaker hears every other
-// speaker (--max-speakers 0), and reading that (a socket buffer full every
-// 100 ms poll, 200 speakers) took most of a core from the SFU being measured.
+// sink puts it on every direct link: everyone hears every speaker
+// (--max-speakers 0), and reading that (a socket buffer full every 100 ms
+// poll) took most of a core from the SFU being measured.
 // Datagrams with anything else (a reliable command or a ping: ENet sets the
 // sent-time flag on those; an acknowledgement; another channel; a fragment;
 // over 32 commands) pass, so the connection stays alive. Linux only; elsewhere attach() fails.

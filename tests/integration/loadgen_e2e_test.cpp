@@ -1,9 +1,10 @@
 // allo-loadgen against the real alloplace and allo-sfu: a normal run delivers
-// everything and decodes its sample; with --listeners sink only the speakers
-// read, while the SFU still sends every packet (what the saturation benchmark
+// everything and decodes its sample; with --listeners sink nobody reads voice
+// while the SFU still sends every packet (what the saturation benchmark
 // counts).
 #include <gtest/gtest.h>
 
+#include "common/mono_clock.hpp"
 #include "loadgen_report.hpp"
 #include "tests/integration/place_process.hpp"
 
@@ -61,13 +62,45 @@ TEST(LoadgenE2E, DirectLinksThatCloseMidRunFallBackAndTheRunStillReports) {
 TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
   Stack stack;
   auto report = run_loadgen(stack, "sink");
-  // Listeners read nothing; the speakers' kernels drop the voice they hear
+  // Nobody reads voice: every client's kernel drops the voice it hears
   // (attach_media_drop_filter; voice sharing a datagram with an ack or a
-  // reliable command passes) while their connections stay up: the SFU still
-  // sends every stream. Unfiltered, the speakers got 2 of the 10 streams.
+  // reliable command passes) while the connections stay up: the SFU still
+  // sends every stream.
   EXPECT_LE(report.delivered_ratio(), 0.05);
   EXPECT_EQ(report.unknown, 0u);
   EXPECT_GE(stack.sfu.metric("allo_sfu_packets_out_total"), 0.95 * report.expected);
+}
+
+// A sink run keeps every connection up: the listeners read no voice (the
+// kernel drops it) but answer the SFU's pings, so their direct links outlive
+// ENet's peer timeout (5 s at least) and none falls back to the compatible
+// path. Before, only the speakers were polled: the SFU timed the listeners'
+// links out after 5-10 s and the place relayed their voice, so the
+// saturation run measured the compatible path for most of its listeners.
+TEST(LoadgenE2E, SinkListenersKeepTheirDirectLinksPastThePeerTimeout) {
+  Stack stack;
+  ChildProcess loadgen({std::string(ALLO_BIN_DIR) + "/allo-loadgen", "--place", stack.place.url(),
+                        "--clients", "6", "--speakers", "2", "--seconds", "10", "--warmup", "0.5",
+                        "--path", "direct", "--listeners", "sink"});
+  ASSERT_TRUE(wait_until([&] { return stack.sfu.metric("allo_sfu_packets_out_total") > 0; }, 60,
+                         [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }));
+  const double sending_since = mono_seconds();
+  double most_compatible = 0, fewest_direct_late = 1e9;
+  std::optional<int> status;
+  while (!(status = loadgen.wait(0.1))) {
+    const double all = stack.sfu.metric("allo_sfu_listeners");
+    const double compatible = stack.sfu.metric("allo_sfu_listeners", "worker=\"link\"");
+    most_compatible = std::max(most_compatible, compatible);
+    const double sending = mono_seconds() - sending_since;
+    if (sending > 8 && sending < 10)
+      fewest_direct_late = std::min(fewest_direct_late, all - compatible);
+  }
+  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(most_compatible, 0) << "a listener fell back to the compatible path";
+  EXPECT_EQ(fewest_direct_late, 6) << "8-10 s into sending, every client still had its direct link";
+  auto report = loadgen::parse_report_line(loadgen.read_all(10));
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->direct_clients, 6u);
 }
 
 }  // namespace
