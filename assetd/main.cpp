@@ -8,6 +8,7 @@
 #include "assetd/asset_store.hpp"
 #include "assetd/assetd_config.hpp"
 #include "assetd/assetd_daemon.hpp"
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   }
   if (config->inspect) return inspect(*config);
   allo::log::configure("assetd", config->log_level);
+  allo::log_malloc_in_use();
   if (enet_initialize() != 0) {
     allo::log::error("enet_initialize failed");
     return 1;

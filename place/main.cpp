@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
 #include "common/stop_signal.hpp"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   log::configure("alloplace", config->log_level);
+  allo::log_malloc_in_use();
   if (enet_initialize() != 0) {
     log::error("cannot initialize ENet");
     return 1;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
 #include "sfu/sfu_config.hpp"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   allo::log::Level level = allo::log::Level::kInfo;
   allo::log::parse_level(config->log_level, level);
   allo::log::configure("sfu", level);
+  allo::log_malloc_in_use();
   if (enet_initialize() != 0) {
     allo::log::error("enet_initialize failed");
     return 1;
