@@ -20,19 +20,26 @@ bool mimalloc_serves_malloc() {
   return ours;
 }
 
-std::string malloc_in_use() {
+namespace {
+
+std::string describe(bool mimalloc_serves) {
   const int v = mi_version();
-  if (mimalloc_serves_malloc())
-    return fmt::format("mimalloc {}.{}.{}", v / 100, v / 10 % 10, v % 10);
-  return fmt::format("the C library's (mimalloc {}.{}.{} is linked but not in front of it)",
-                     v / 100, v / 10 % 10, v % 10);
+  const std::string mimalloc = fmt::format("mimalloc {}.{}.{}", v / 100, v / 10 % 10, v % 10);
+  if (mimalloc_serves) return mimalloc;
+  return "the C library's (" + mimalloc + " is linked but not in front of it)";
+}
+
+}  // namespace
+
+std::string malloc_in_use() {
+  return describe(mimalloc_serves_malloc());
 }
 
 void log_malloc_in_use() {
   if (mimalloc_serves_malloc()) {
-    log::info("malloc: {}", malloc_in_use());
+    log::info("malloc: {}", describe(true));
   } else {
-    log::warn("malloc: {}; fan-out and relays spend more CPU in it", malloc_in_use());
+    log::warn("malloc: {}; fan-out and relays spend more CPU in it", describe(false));
   }
 }
 

@@ -1,9 +1,8 @@
 // The daemons' allocator. allo-sfu, alloplace and allo-assetd link mimalloc
 // ahead of the C library, so its malloc and free serve every allocation in
 // the process, ENet's among them: ENet allocates a command for every packet
-// it queues to a peer and frees it once sent, so a fan-out to 500 peers is
-// 500 allocations and 500 frees on one thread. glibc's malloc spent 16-23%
-// of allo-sfu's CPU on that (docs/SFU.md, "Allocator").
+// it queues to a peer and frees it once sent. Why, with the measurements:
+// docs/SFU.md, "Allocator".
 #pragma once
 
 #include <string>

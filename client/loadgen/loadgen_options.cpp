@@ -28,7 +28,8 @@ std::string loadgen_usage() {
          "the SFU's\n"
          "--max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
          "--listeners sink: while speakers send, nobody reads voice (a socket filter has\n"
-         "the kernel drop it; Linux), every connection is polled every 100 ms to stay up,\n"
+         "the kernel drop it; Linux), every connection is polled every 100 ms (or at\n"
+         "--intent-hz) to stay up,\n"
          "and frames go out in 2 ms bursts: a saturation test of the SFU: count its\n"
          "packets out; deliveries are not measured.\n";
 }

@@ -20,7 +20,7 @@ struct LoadgenOptions {
   uint32_t decode_every = 97;  // decode every Nth delivery (0 = never)
   // --listeners sink: during the send window no voice is read (a socket
   // filter on every direct link has the kernel drop it), every connection
-  // is polled every 100 ms so it stays up, and speakers' frames go out in
+  // is polled every 100 ms (or at intent_hz) so it stays up, and frames go out in
   // 2 ms bursts. A saturation test of the SFU: count its packets out, not
   // deliveries (the report's delivered/latency are then meaningless).
   bool sink = false;

@@ -18,13 +18,15 @@ namespace {
 
 constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
-// --listeners sink: how often every connection is polled: only to answer
-// pings, acknowledge and send intents (the voice is dropped by the kernel),
-// well inside ENet's 5 s minimum peer timeout. Speakers send without a poll.
+// --listeners sink: how often every connection is polled at most: only to
+// answer pings, acknowledge and send intents (the voice is dropped by the
+// kernel), well inside ENet's 5 s minimum peer timeout. Polled at
+// --intent-hz when that is faster (a Client sends one intent per poll).
+// Speakers send without a poll.
 constexpr double kSinkPollSeconds = 0.1;
 // --listeners sink: speakers' frames go out in bursts this far apart instead
-// of each at its own time; waking for every one of 200 speakers' frames (10k
-// times a second) preempted the SFU that the run saturates.
+// of each at its own time; waking for every frame (speakers x 50 times a
+// second) preempted the SFU that the run saturates.
 constexpr double kSinkSendQuantumSeconds = 0.002;
 // Setup waits: at most this long per loop turn before re-checking progress.
 constexpr double kSetupTurnSeconds = 0.01;
@@ -228,11 +230,15 @@ proto::Result<void> LoadgenRun::send_loop() {
 void LoadgenRun::drop_heard_voice() {
   // Reading the voice everyone hears took the loadgen most of a core beside
   // the SFU it saturates, so the kernel drops it; acks and pings still
-  // arrive. Links set up later (a reconnect mid-run) are not filtered.
+  // arrive. Called before sending and after each poll: a direct link can
+  // open late (its token reply came after setup), inside a poll.
+  filtered_fds_.resize(sessions_.size(), -1);
   uint32_t refused = 0;
-  for (auto& session : sessions_) {
-    const int fd = session->direct_socket_fd();
-    if (fd >= 0 && !attach_media_drop_filter(fd, limits::kChannelMedia)) ++refused;
+  for (size_t i = 0; i < sessions_.size(); ++i) {
+    const int fd = sessions_[i]->direct_socket_fd();
+    if (fd < 0 || fd == filtered_fds_[i]) continue;
+    filtered_fds_[i] = fd;
+    if (!attach_media_drop_filter(fd, limits::kChannelMedia)) ++refused;
   }
   if (refused > 0) {
     log::warn("the voice drop filter was refused on {} direct links; their voice is read", refused);
@@ -241,19 +247,20 @@ void LoadgenRun::drop_heard_voice() {
 
 void LoadgenRun::serve_sink(double until) {
   // Every connection stays up (acks, pings, intents) while no voice is read:
-  // each is polled every kSinkPollSeconds. Unserviced, the SFU timed the
+  // each is polled every kSinkPollSeconds (or at --intent-hz). Unserviced, the SFU timed the
   // listeners' direct links out after 5-10 s and moved them to the
   // compatible path, so the place relayed their voice and the run measured
-  // something else. Called before every due frame; the cadence carries
-  // across calls.
+  // something else. Called between bursts of due frames; the cadence
+  // carries across calls.
   while (true) {
     const double now = mono_seconds();
     if (now >= next_sink_poll_) {
-      next_sink_poll_ = now + kSinkPollSeconds;
+      next_sink_poll_ = now + std::min(kSinkPollSeconds, 1.0 / options_.intent_hz);
       for (uint32_t c = 0; c < clients_.size(); ++c) {
         clients_[c]->poll(0);
         sessions_[c]->poll(0);
       }
+      drop_heard_voice();
     }
     const double left = std::min(until, next_sink_poll_) - mono_seconds();
     if (mono_seconds() >= until) return;

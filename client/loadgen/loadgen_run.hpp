@@ -7,7 +7,9 @@
 // so receive times are taken when a packet arrives, not after a sweep of all
 // hosts; quiet hosts are still polled every ~10 ms for ENet and the intents.
 // Latency is receive-callback time minus send-call time. Between events the
-// loop sleeps until the next speaker frame is due. Sampled deliveries are
+// loop sleeps until the next speaker frame is due. With --listeners sink no
+// voice is read, frames go out in 2 ms bursts and every connection is polled
+// on a timer instead (serve_sink). Sampled deliveries are
 // decoded after the run (a decoder per sample costs ~100 us in the loop).
 // Setup ends with a settle phase (no full state sets for 1 s, at most 10 s)
 // so the join backlog is not measured as voice latency or loss.
@@ -43,7 +45,7 @@ class LoadgenRun {
   proto::Result<void> send_loop();
   // Sends every speaker frame due at `now`; returns when the next one is due.
   double send_due_frames(double now);
-  void drop_heard_voice();        // --listeners sink
+  void drop_heard_voice();        // --listeners sink: filters links not yet filtered
   void serve_sink(double until);  // --listeners sink
   void on_received(uint32_t track, std::span<const uint8_t> payload, double arrival);
   void decode_samples();  // after the run: decoding in the loop would delay receives
@@ -56,11 +58,12 @@ class LoadgenRun {
   std::unique_ptr<FleetPoller> poller_;  // over clients_ and sessions_
   std::vector<uint32_t> next_frame_;     // per speaker
   double send_start_ = 0;
+  double next_sink_poll_ = 0;      // --listeners sink: next poll of every connection
+  std::vector<int> filtered_fds_;  // --listeners sink: per session, the link with the filter
   std::vector<uint32_t> speaker_of_track_;  // track id -> speaker + 1 (0 = none)
   // Setup progress, counted by SDK callbacks that may also run after setup
   // (a late allocation reply, a direct link dropping mid-run): members, so
   // they outlive start_voice().
-  double next_sink_poll_ = 0;  // --listeners sink: next poll of every connection
   uint32_t tracks_ready_ = 0, track_failures_ = 0, paths_ready_ = 0;
   std::map<std::string, uint32_t> fallbacks_;   // why the direct path was not used
   uint32_t window_first_ = 0, window_end_ = 0;  // frame indices measured
