@@ -5,6 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "common/socket_buffers.hpp"
@@ -93,19 +94,9 @@ void DirectWorker::run() {
       return events_left || mesh_.depth(index_) > 0 || control_.size_approx() > 0;
     });
     // poll: what the socket has
-    ENetEvent event;
-    int handled = 0;
-    int got = enet_host_service(host_, &event, 0);
-    // At most kEventsPerTurn events; the next one is fetched only when it
-    // will be handled (an event fetched and left unhandled would be lost).
-    while (got > 0) {
-      handle(event, mono_ns());
-      if (++handled >= kEventsPerTurn) break;
-      got = enet_host_check_events(host_, &event);
-    }
-    // ENet may still hold received events: no sleep next turn, the socket
-    // may stay quiet while they wait.
-    events_left = handled >= kEventsPerTurn;
+    events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {
+                    handle(event, mono_ns());
+                  }) >= kEventsPerTurn;
     // control: registry changes from the link thread, in order; attach reports back
     drain_control();
     flush_reports();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "proto/sfu_link.hpp"
@@ -56,19 +57,9 @@ void LinkServer::run(const std::atomic<bool>& stop) {
       return events_left || mesh_.depth(self) > 0 || reports_waiting();
     });
     // poll + handle: control, and compatible-path media (fanned out here)
-    ENetEvent event;
-    int handled = 0;
-    int got = enet_host_service(host_, &event, 0);
-    // At most kEventsPerTurn events; the next one is fetched only when it
-    // will be handled (an event fetched and left unhandled would be lost).
-    while (got > 0) {
-      handle(event, mono_ns());
-      if (++handled >= kEventsPerTurn) break;
-      got = enet_host_check_events(host_, &event);
-    }
-    // ENet may still hold received events: no sleep next turn, the socket
-    // may stay quiet while they wait.
-    events_left = handled >= kEventsPerTurn;
+    events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {
+                    handle(event, mono_ns());
+                  }) >= kEventsPerTurn;
     // reports: the workers' direct-path attaches and detaches
     apply_worker_reports();
     // fan-out: direct-path packets from the workers

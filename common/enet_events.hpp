@@ -1,0 +1,28 @@
+// Pumping a host's events with a cap per loop turn, for the daemons' event
+// loops. Header-only: its users link libenet already.
+#pragma once
+
+#include <enet/enet.h>
+
+namespace allo {
+
+// One enet_host_service without waiting (sends, receives, timers), then the
+// events it queued, at most `max_events` of them, each given to
+// `handle(const ENetEvent&)`. The next event is fetched only when it will be
+// handled: an event fetched and left unhandled would be lost. Returns how many
+// were handled; `max_events` means ENet may hold more (do not sleep next turn,
+// the socket may stay quiet while they wait).
+template <typename Handle>
+int service_events(ENetHost* host, int max_events, Handle&& handle) {
+  ENetEvent event;
+  int handled = 0;
+  int got = enet_host_service(host, &event, 0);
+  while (got > 0) {
+    handle(event);
+    if (++handled >= max_events) break;
+    got = enet_host_check_events(host, &event);
+  }
+  return handled;
+}
+
+}  // namespace allo
