@@ -1,5 +1,9 @@
 #include "assetd/link_server.hpp"
 
+#include <algorithm>
+#include <climits>
+
+#include "common/enet_events.hpp"
 #include "common/enet_link.hpp"
 #include "common/log.hpp"
 
@@ -57,17 +61,13 @@ void LinkServer::pump() {
 }
 
 void LinkServer::poll(uint32_t timeout_ms, size_t max_events) {
-  ENetEvent event;
   // Acknowledgements free budget without an event: while messages wait,
   // come back within a millisecond to move them into ENet.
   if (!waiting_.empty()) timeout_ms = std::min<uint32_t>(timeout_ms, 1);
-  const int got = enet_host_service(host_, &event, timeout_ms);
-  enet_link::keep_window(place_);
-  if (got <= 0) return;
-  handle(event);
-  for (size_t n = 1; n < max_events && enet_host_check_events(host_, &event) > 0; ++n) {
-    handle(event);
-  }
+  service_events(
+      host_, static_cast<int>(std::min<size_t>(max_events, INT_MAX)),
+      [this](ENetEvent& event) { handle(event); }, timeout_ms);
+  enet_link::keep_window(place_);  // before anything is sent on it
 }
 
 void LinkServer::handle(ENetEvent& event) {

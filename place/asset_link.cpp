@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/enet_events.hpp"
 #include "common/enet_link.hpp"
 #include "common/log.hpp"
 #include "proto/assetd_link.hpp"
@@ -47,17 +48,9 @@ void AssetLink::service(double now) {
     state_ = State::kIdle;
     start_connect(now);
   }
-  ENetEvent event;
-  int handled = 0;
-  if (enet_host_service(host_, &event, 0) > 0) {
-    handle(event, now);
-    ++handled;
-  }
-  if (state_ == State::kUp) enet_link::keep_window(peer_);
-  while (handled < kMaxAssetdEventsPerService && enet_host_check_events(host_, &event) > 0) {
-    handle(event, now);
-    ++handled;
-  }
+  service_events(host_, kMaxAssetdEventsPerService,
+                 [&](const ENetEvent& event) { handle(event, now); });
+  if (state_ == State::kUp) enet_link::keep_window(peer_);  // before flush() sends
   flush();
 }
 

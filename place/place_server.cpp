@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "common/socket_buffers.hpp"
@@ -84,17 +85,9 @@ void PlaceServer::wait_for_input(int timeout_ms) {
 }
 
 bool PlaceServer::poll_network() {
-  ENetEvent event;
-  int handled = 0;
-  if (enet_host_service(host_, &event, 0) > 0) {
-    handle_event(event);
-    ++handled;
-  }
-  while (handled < kMaxEventsPerPoll && enet_host_check_events(host_, &event) > 0) {
-    handle_event(event);
-    ++handled;
-  }
-  return handled >= kMaxEventsPerPoll;
+  return service_events(host_, kMaxEventsPerPoll,
+                        [this](const ENetEvent& event) { handle_event(event); }) >=
+         kMaxEventsPerPoll;
 }
 
 void PlaceServer::handle_event(const ENetEvent& event) {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "proto/sfu_link.hpp"
 
@@ -58,16 +59,8 @@ void SfuLink::service(double now) {
     peer_ = nullptr;
     start_attempt(now);
   }
-  ENetEvent event;
-  int handled = 0;
-  if (enet_host_service(host_, &event, 0) > 0) {
-    handle(event, now);
-    ++handled;
-  }
-  while (handled < kMaxLinkEventsPerService && enet_host_check_events(host_, &event) > 0) {
-    handle(event, now);
-    ++handled;
-  }
+  service_events(host_, kMaxLinkEventsPerService,
+                 [&](const ENetEvent& event) { handle(event, now); });
 }
 
 void SfuLink::handle(const ENetEvent& event, double now) {
