@@ -10,6 +10,7 @@
 #include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
+#include "common/realtime.hpp"
 #include "common/stop_signal.hpp"
 #include "place/acl_command.hpp"
 #include "place/acl_gate.hpp"
@@ -63,6 +64,15 @@ int main(int argc, char** argv) {
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");
+    // Last: the metrics server's threads started at normal priority already.
+    if (config->rt_priority > 0) {
+      if (auto ok = make_thread_realtime(config->rt_priority); ok) {
+        place_metrics.rt_priority.Set(config->rt_priority);
+        log::info("event loop under SCHED_RR priority {}", config->rt_priority);
+      } else {
+        log::warn("{}; the event loop runs at normal priority", ok.error().detail);
+      }
+    }
     server.run(stop);
     log::info("stopped");
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/realtime.hpp"
 #include "proto/limits.hpp"
 
 namespace allo::place {
@@ -58,6 +59,11 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     double v = 0;
     if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
     c.max_peers = static_cast<size_t>(v);
+  } else if (key == "rt-priority") {
+    double v = 0;
+    if (auto r = number(v, 0, kMaxRtPriority); !r) return r;
+    if (v != static_cast<int>(v)) return bad("expected a whole number from 0 to 99");
+    c.rt_priority = static_cast<int>(v);
   } else if (key == "acl-file" || key == "admin-token-file") {
     (key == "acl-file" ? c.acl_file : c.admin_token_file) = value == "off" ? "" : value;
   } else if (key == "owner-key") {
@@ -107,6 +113,8 @@ Options (each may also be a key in the JSON file given with --config; flags win)
   --max-peers N               connected peers at most         (default 1024)
   --sfu HOST:PORT|off         SFU link (voice); off by default
   --assetd HOST:PORT|off      asset daemon link; off by default
+  --rt-priority N             run the event loop under SCHED_RR at priority N (1..99;
+                              needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal (default 0)
   --log-level LEVEL           debug, info, warn or error      (default info)
   --acl-file PATH             interaction ACL rules, saved on every change (default: in memory)
   --owner-key KEY             an agent announcing identity.owner_key == KEY owns the place

@@ -21,6 +21,7 @@ struct PlaceConfig {
   double announce_timeout = 10.0;
   double request_timeout = 30.0;
   size_t max_peers = 1024;
+  int rt_priority = 0;             // SCHED_RR priority of the event loop; 0 = normal scheduling
   std::optional<Endpoint> sfu;     // later issues: the SFU link
   std::optional<Endpoint> assetd;  // later issues: the asset daemon link
   log::Level log_level = log::Level::kInfo;

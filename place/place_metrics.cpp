@@ -52,6 +52,11 @@ PlaceMetrics::PlaceMetrics(prometheus::Registry& r)
                            .Help("Routed requests awaiting a response")
                            .Register(r)
                            .Add({})),
+      rt_priority(BuildGauge()
+                      .Name("alloplace_rt_priority")
+                      .Help("SCHED_RR priority of the event loop (0: normal scheduling)")
+                      .Register(r)
+                      .Add({})),
       tick_duration(BuildHistogram()
                         .Name("alloplace_tick_duration_seconds")
                         .Help("Time spent in one simulation+state tick")

@@ -30,6 +30,7 @@ class PlaceMetrics {
   prometheus::Gauge& entities;
   prometheus::Gauge& revision;
   prometheus::Gauge& pending_requests;
+  prometheus::Gauge& rt_priority;
   prometheus::Histogram& tick_duration;
   prometheus::Counter& clock_replies;
   prometheus::Counter& intents;

@@ -85,9 +85,9 @@ void PlaceServer::wait_for_input(int timeout_ms) {
 }
 
 bool PlaceServer::poll_network() {
-  return service_events(host_, kMaxEventsPerPoll,
-                        [this](const ENetEvent& event) { handle_event(event); }) >=
-         kMaxEventsPerPoll;
+  return service_events(host_, kMaxEventsPerPoll, [this](const ENetEvent& event) {
+           handle_event(event);
+         }) >= kMaxEventsPerPoll;
 }
 
 void PlaceServer::handle_event(const ENetEvent& event) {

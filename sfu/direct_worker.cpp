@@ -8,6 +8,7 @@
 #include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
+#include "common/realtime.hpp"
 #include "common/socket_buffers.hpp"
 #include "proto/limits.hpp"
 #include "proto/sfu_link.hpp"
@@ -72,8 +73,14 @@ DirectWorker::~DirectWorker() {
   enet_host_destroy(host_);
 }
 
-void DirectWorker::start() {
-  thread_ = std::thread([this] { run(); });
+void DirectWorker::start(int rt_priority) {
+  thread_ = std::thread([this, rt_priority] {
+    if (rt_priority > 0) {
+      if (auto ok = make_thread_realtime(rt_priority); !ok)
+        log::warn("worker {}: {}; it runs at normal priority", index_, ok.error().detail);
+    }
+    run();
+  });
 }
 
 void DirectWorker::stop() {

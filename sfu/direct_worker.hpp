@@ -51,7 +51,8 @@ class DirectWorker : private DirectSink {
   DirectWorker& operator=(const DirectWorker&) = delete;
 
   uint16_t bound_port() const { return host_->address.port; }
-  void start();
+  // Starts the thread; under SCHED_RR at `rt_priority` unless it is 0.
+  void start(int rt_priority = 0);
   void stop();  // joins
 
   // Link thread side. push_control returns false when the ring is full.

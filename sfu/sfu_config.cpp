@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/log.hpp"
+#include "common/realtime.hpp"
 
 namespace allo::sfu {
 
@@ -59,6 +60,11 @@ proto::Result<void> apply(SfuConfig& config, std::string_view name, std::string_
     if (!parse_number(value, config.queue_capacity) || config.queue_capacity < 16 ||
         config.queue_capacity > (1u << 20)) {
       return bad(name, value, "16..1048576");
+    }
+  } else if (name == "rt-priority" || name == "rt_priority") {
+    if (!parse_number(value, config.rt_priority) || config.rt_priority < 0 ||
+        config.rt_priority > kMaxRtPriority) {
+      return bad(name, value, "0..99");
     }
   } else if (name == "log-level" || name == "log_level") {
     log::Level level;
@@ -133,6 +139,9 @@ std::string sfu_usage() {
   --max-speakers N          speakers each listener gets, loudest first; 0 = all (default 6)
   --radius METRES           do not forward voices farther than this; 0 = off (default 0)
   --queue-capacity N        packets per worker-to-worker ring (default 4096)
+  --rt-priority N           run the link thread and workers under SCHED_RR at priority
+                            N (1..99; needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal
+                            scheduling (default 0)
   --log-level LEVEL         debug|info|warn|error (default info)
   --config FILE             JSON object with the same settings (keys without dashes);
                             flags given on the command line override it

@@ -23,6 +23,7 @@ struct SfuConfig {
   size_t max_speakers = 6;       // per listener; 0 = every speaker
   float radius = 0;              // metres; 0 = no distance culling
   size_t queue_capacity = 4096;  // packets per (source, worker) ring
+  int rt_priority = 0;           // SCHED_RR priority of the fan-out threads; 0 = normal
   std::string log_level = "info";
   bool help = false;
 };

@@ -1,10 +1,11 @@
 #include "sfu/sfu_daemon.hpp"
 
 #include "common/log.hpp"
+#include "common/realtime.hpp"
 
 namespace allo::sfu {
 
-SfuDaemon::SfuDaemon(const SfuConfig& config) {
+SfuDaemon::SfuDaemon(const SfuConfig& config) : rt_priority_(config.rt_priority) {
   metrics_server_ = std::make_unique<MetricsServer>(config.metrics);
   metrics_ = std::make_unique<SfuMetrics>(metrics_server_->registry(), config.workers);
   mesh_ = std::make_unique<PacketMesh>(config.workers, config.queue_capacity);
@@ -27,7 +28,19 @@ SfuDaemon::~SfuDaemon() {
 }
 
 void SfuDaemon::run(const std::atomic<bool>& stop) {
-  for (auto& worker : workers_) worker->start();
+  // The link thread is this one; the workers follow it only if it got the
+  // priority (they would be refused for the same reason).
+  int rt_priority = 0;
+  if (rt_priority_ > 0) {
+    if (auto ok = make_thread_realtime(rt_priority_); ok) {
+      rt_priority = rt_priority_;
+      log::info("allo-sfu: link thread and workers under SCHED_RR priority {}", rt_priority);
+    } else {
+      log::warn("allo-sfu: {}; the fan-out threads run at normal priority", ok.error().detail);
+    }
+  }
+  metrics_->set_rt_priority(rt_priority);
+  for (auto& worker : workers_) worker->start(rt_priority);
   link_->run(stop);
   for (auto& worker : workers_) worker->stop();
 }

@@ -24,6 +24,7 @@ class SfuDaemon {
   void run(const std::atomic<bool>& stop);
 
  private:
+  int rt_priority_;  // asked for; 0 = normal scheduling
   std::unique_ptr<MetricsServer> metrics_server_;
   std::unique_ptr<SfuMetrics> metrics_;
   std::unique_ptr<PacketMesh> mesh_;

@@ -71,6 +71,11 @@ SfuMetrics::SfuMetrics(prometheus::Registry& registry, size_t worker_count) {
                        .Name("allo_sfu_speakers")
                        .Help("Tracks that sent audio in the last 300 ms")
                        .Register(registry);
+  auto& rt_priority = BuildGauge()
+                          .Name("allo_sfu_rt_priority")
+                          .Help("SCHED_RR priority of the fan-out threads (0: normal scheduling)")
+                          .Register(registry);
+  rt_priority_ = &rt_priority.Add({});
   tracks_ = &tracks.Add({});
   speakers_ = &speakers.Add({});
 
@@ -139,6 +144,10 @@ void SfuMetrics::set_tracks(size_t tracks) {
 }
 void SfuMetrics::set_speakers(size_t speakers) {
   speakers_->Set(static_cast<double>(speakers));
+}
+
+void SfuMetrics::set_rt_priority(int priority) {
+  rt_priority_->Set(priority);
 }
 
 SfuTotals SfuMetrics::totals() const {

@@ -39,6 +39,7 @@ class SfuMetrics {
   void set_listeners(size_t thread, size_t listeners);
   void set_tracks(size_t tracks);
   void set_speakers(size_t speakers);
+  void set_rt_priority(int priority);
   SfuTotals totals() const;
 
  private:
@@ -46,6 +47,7 @@ class SfuMetrics {
   std::vector<std::unique_ptr<PerThread>> threads_;
   prometheus::Gauge* tracks_;
   prometheus::Gauge* speakers_;
+  prometheus::Gauge* rt_priority_;
 };
 
 }  // namespace allo::sfu

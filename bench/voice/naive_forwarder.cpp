@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/realtime.hpp"
 #include "common/socket_buffers.hpp"
 #include "loadgen_report.hpp"
 #include "sent_frames.hpp"
@@ -42,7 +43,7 @@ double thread_cpu_seconds() {
 }  // namespace
 
 NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
-                                double seconds) {
+                                double seconds, int rt_priority) {
   NaiveResult result;
   const uint32_t frames = static_cast<uint32_t>(seconds * 50);
   auto opus = loadgen::SentFrames::encode(speakers, frames);
@@ -71,6 +72,7 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
   std::vector<float> latency_ms;
 
   std::thread forwarder([&] {
+    if (rt_priority > 0) result.rt_refused = !make_thread_realtime(rt_priority).has_value();
     const double cpu_before = thread_cpu_seconds();
     std::vector<uint8_t> buffer(2048);
     pollfd p{forwarder_fd, POLLIN, 0};

@@ -17,9 +17,13 @@ struct NaiveResult {
   uint64_t expected = 0, delivered = 0;
   double p50_ms = 0, p99_ms = 0, p999_ms = 0;
   double forwarder_cpu_seconds = 0;  // the forwarding thread only
+  bool rt_refused = false;           // SCHED_RR was asked for and refused
 };
+// The forwarding thread runs under SCHED_RR at `rt_priority` (0: normal
+// scheduling), as the SFU's threads do in the same run; its speakers and
+// listeners, like the load generator, at normal priority.
 NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
-                                double seconds);
+                                double seconds, int rt_priority);
 
 struct UdpRate {
   double sent_per_second = 0, received_per_second = 0;

@@ -102,14 +102,17 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
   const uint16_t link = testing::free_udp_port(), listen = testing::free_udp_port();
   const uint16_t place = testing::free_udp_port();
   const uint16_t sfu_metrics = testing::free_tcp_port(), place_metrics = testing::free_tcp_port();
-  auto sfu = start({bin + "/allo-sfu", "--link", local(link), "--listen", local(listen),
-                    "--metrics", local(sfu_metrics), "--workers", std::to_string(c.workers),
-                    "--max-speakers", std::to_string(c.selected), "--log-level", "warn"},
-                   sfu_metrics);
-  auto alloplace = start({bin + "/alloplace", "--listen", local(place), "--metrics",
-                          local(place_metrics), "--sfu", local(link), "--tick-hz",
-                          std::to_string(c.tick_hz), "--max-peers", "1024", "--log-level", "warn"},
-                         place_metrics);
+  const std::string rt = std::to_string(c.rt_priority);
+  auto sfu =
+      start({bin + "/allo-sfu", "--link", local(link), "--listen", local(listen), "--metrics",
+             local(sfu_metrics), "--workers", std::to_string(c.workers), "--max-speakers",
+             std::to_string(c.selected), "--rt-priority", rt, "--log-level", "warn"},
+            sfu_metrics);
+  auto alloplace =
+      start({bin + "/alloplace", "--listen", local(place), "--metrics", local(place_metrics),
+             "--sfu", local(link), "--tick-hz", std::to_string(c.tick_hz), "--max-peers", "1024",
+             "--rt-priority", rt, "--log-level", "warn"},
+            place_metrics);
   const pid_t sfu_pid = find_process("allo-sfu", local(link));
   const double cpu_before = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;
   std::vector<Sample> samples;
@@ -154,8 +157,12 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
   sampler.join();
   steady_state(samples, result);
   if (sfu_pid > 0) result.sfu_cpu_seconds = process_cpu_seconds(sfu_pid) - cpu_before;
-  result.sfu_packets_out =
-      testing::metric_value(testing::scrape_metrics(sfu_metrics), "allo_sfu_packets_out_total");
+  const std::string sfu_text = testing::scrape_metrics(sfu_metrics);
+  result.sfu_packets_out = testing::metric_value(sfu_text, "allo_sfu_packets_out_total");
+  result.sfu_rt_priority =
+      static_cast<int>(testing::metric_value(sfu_text, "allo_sfu_rt_priority"));
+  result.place_rt_priority = static_cast<int>(
+      testing::metric_value(testing::scrape_metrics(place_metrics), "alloplace_rt_priority"));
   stop(alloplace);
   stop(sfu);
   return result;

@@ -23,6 +23,9 @@ struct SfuRunConfig {
   // The scaling runs lower both so the state work leaves the cores to the SFU.
   int tick_hz = 20;
   int intent_hz = 20;
+  // --rt-priority for allo-sfu's fan-out threads and alloplace's event loop
+  // (ops/config sets it); 0 = normal scheduling.
+  int rt_priority = 0;
 };
 
 struct SfuRunResult {
@@ -35,6 +38,9 @@ struct SfuRunResult {
   double steady_cpu_us_per_packet = 0;
   double steady_seconds = 0;             // length of that stretch
   double steady_packets_per_second = 0;  // the SFU's packets out per second in it
+  // The SCHED_RR priority each daemon reports it got (allo_sfu_rt_priority,
+  // alloplace_rt_priority): 0 when it was refused or not asked for.
+  int sfu_rt_priority = 0, place_rt_priority = 0;
 };
 
 SfuRunResult run_sfu(const SfuRunConfig& config);

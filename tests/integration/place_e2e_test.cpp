@@ -8,12 +8,12 @@
 #include "proto/json_frame.hpp"
 #include "proto/limits.hpp"
 #include "tests/support/enet_peer.hpp"
+#include "tests/support/thread_sched.hpp"
 
 namespace allo::testing {
 namespace {
 
 using nlohmann::json;
-
 
 bool has_entity(const client::Client& c, const std::string& id) {
   const json& doc = c.state().document();
@@ -238,6 +238,21 @@ TEST(PlaceE2E, MetricsCountAgentsEntitiesAndTicks) {
   EXPECT_GT(metric_value(m, "alloplace_state_bytes_sent_total"), 0);
   EXPECT_EQ(metric_value(m, "alloplace_interactions_total", "command=\"announce\",result=\"ok\""),
             1);
+}
+
+TEST(PlaceE2E, RtPriorityPutsOnlyTheEventLoopUnderRoundRobinWhereAllowed) {
+  // Where this machine refuses SCHED_RR, the place says so in its log and
+  // the gauge, and runs at normal priority; clients are served either way.
+  const bool allowed = may_use_round_robin(9);
+  PlaceProcess place({"--rt-priority", "9"});
+  auto a = join(place, "annie");
+  EXPECT_EQ(place.metric("alloplace_rt_priority"), allowed ? 9 : 0);
+  const auto threads = thread_scheds(place.pid());
+  size_t real_time = 0;
+  for (const auto& t : threads) real_time += t.policy == SCHED_OTHER ? 0 : 1;
+  EXPECT_EQ(real_time, allowed ? 1u : 0u) << "the event loop only, not the metrics server";
+  EXPECT_EQ(round_robin_threads(place.pid(), 9), allowed ? 1u : 0u);
+  EXPECT_GT(threads.size(), 1u);
 }
 
 }  // namespace

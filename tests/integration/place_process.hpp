@@ -23,6 +23,7 @@ class PlaceProcess {
     return metric_value(metrics(), name, labels);
   }
   void kill_now();
+  pid_t pid() const { return process_->pid(); }
 
   uint16_t port;
   uint16_t metrics_port;

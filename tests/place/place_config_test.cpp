@@ -15,16 +15,18 @@ TEST(PlaceConfig, DefaultsMatchTheDocumentedCommandLine) {
   EXPECT_EQ(c->metrics->to_string(), "127.0.0.1:9101");
   EXPECT_FALSE(c->sfu);
   EXPECT_FALSE(c->assetd);
+  EXPECT_EQ(c->rt_priority, 0) << "normal scheduling unless asked";
 }
 
 TEST(PlaceConfig, FlagsParse) {
-  auto c = parse_place_config(
-      {"--listen", "127.0.0.1:4000", "--metrics", "off", "--name", "Lobby", "--tick-hz=30"});
+  auto c = parse_place_config({"--listen", "127.0.0.1:4000", "--metrics", "off", "--name", "Lobby",
+                               "--tick-hz=30", "--rt-priority", "12"});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->listen.port, 4000);
   EXPECT_FALSE(c->metrics);
   EXPECT_EQ(c->name, "Lobby");
   EXPECT_EQ(c->tick_hz, 30);
+  EXPECT_EQ(c->rt_priority, 12);
 }
 
 TEST(PlaceConfig, BadValuesNameTheSetting) {
@@ -36,6 +38,11 @@ TEST(PlaceConfig, BadValuesNameTheSetting) {
   EXPECT_NE(parse_place_config({"--colour", "red"}).error().detail.find("colour"),
             std::string::npos);
   EXPECT_FALSE(parse_place_config({"--name"}));
+  for (const char* bad : {"100", "-1", "2.5", "high"}) {
+    auto rt = parse_place_config({"--rt-priority", bad});
+    ASSERT_FALSE(rt) << bad;
+    EXPECT_NE(rt.error().detail.find("rt-priority"), std::string::npos) << rt.error().detail;
+  }
 }
 
 TEST(PlaceConfig, ConfigFileIsReadAndFlagsWin) {

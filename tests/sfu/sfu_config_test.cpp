@@ -9,8 +9,9 @@ namespace allo::sfu {
 namespace {
 
 TEST(SfuConfig, DefaultsAndFlags) {
-  auto config = parse_sfu_args({"--workers", "2", "--max-speakers", "0", "--radius", "12.5",
-                                "--listen", "0.0.0.0:4000", "--metrics", "off"});
+  auto config =
+      parse_sfu_args({"--workers", "2", "--max-speakers", "0", "--radius", "12.5", "--listen",
+                      "0.0.0.0:4000", "--metrics", "off", "--rt-priority", "20"});
   ASSERT_TRUE(config) << config.error().detail;
   EXPECT_EQ(config->workers, 2u);
   EXPECT_EQ(config->max_speakers, 0u);
@@ -18,6 +19,8 @@ TEST(SfuConfig, DefaultsAndFlags) {
   EXPECT_FALSE(config->metrics);
   EXPECT_EQ(config->public_endpoint, "127.0.0.1:4000") << "0.0.0.0 is advertised as loopback";
   EXPECT_EQ(config->link.to_string(), "127.0.0.1:21338");
+  EXPECT_EQ(config->rt_priority, 20);
+  EXPECT_EQ(parse_sfu_args({})->rt_priority, 0) << "normal scheduling unless asked";
 }
 
 TEST(SfuConfig, BadSettingsNameTheSetting) {
@@ -28,6 +31,10 @@ TEST(SfuConfig, BadSettingsNameTheSetting) {
   EXPECT_EQ(parse_sfu_args({"--radius", "-1"}).error().detail,
             "radius: expected a distance >= 0, got '-1'");
   EXPECT_EQ(parse_sfu_args({"--bogus", "1"}).error().detail, "unknown setting 'bogus'");
+  EXPECT_EQ(parse_sfu_args({"--rt-priority", "100"}).error().detail,
+            "rt-priority: expected 0..99, got '100'");
+  EXPECT_EQ(parse_sfu_args({"--rt-priority", "-3"}).error().detail,
+            "rt-priority: expected 0..99, got '-3'");
   EXPECT_EQ(parse_sfu_args({"--workers"}).error().detail, "--workers: missing value");
 }
 

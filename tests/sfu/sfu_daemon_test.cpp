@@ -13,6 +13,7 @@
 #include "sfu/direct_token.hpp"
 #include "sfu/opus_level_meter.hpp"
 #include "sfu_process.hpp"
+#include "tests/support/thread_sched.hpp"
 
 namespace allo::sfu {
 namespace {
@@ -32,10 +33,11 @@ class SfuDaemonTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_EQ(enet_initialize(), 0); }
 
+  virtual std::vector<std::string> sfu_args() const { return {"--workers", "2"}; }
+
   void SetUp() override {
     sfu = std::make_unique<test::SfuProcess>(test::free_udp_port(), test::free_udp_port(),
-                                             test::free_tcp_port(),
-                                             std::vector<std::string>{"--workers", "2"});
+                                             test::free_tcp_port(), sfu_args());
     sfu->start();
     connect_place();
   }
@@ -292,6 +294,35 @@ TEST_F(SfuDaemonTest, VoiceResumesAfterAnSfuRestart) {
   connect_place();
   play_place_state();
   to_agent.clear();
+  ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 10; }, 5s));
+  expect_intact_opus(to_agent["bob"], 1);
+}
+
+class SfuDaemonRealtimeTest : public SfuDaemonTest {
+ protected:
+  std::vector<std::string> sfu_args() const override {
+    return {"--workers", "2", "--rt-priority", "5"};
+  }
+};
+
+TEST_F(SfuDaemonRealtimeTest, FanOutThreadsRunUnderRoundRobinWhereAllowedAndVoiceFlowsEitherWay) {
+  // Where this machine refuses SCHED_RR, the SFU must say so, run at normal
+  // priority and still forward.
+  const bool allowed = allo::testing::may_use_round_robin(5);
+  const size_t want = allowed ? 3 : 0;  // the link thread and the 2 workers
+  EXPECT_TRUE(allo::testing::wait_until(
+      [&] {
+        return allo::testing::round_robin_threads(sfu->pid(), 5) == want &&
+               sfu->metric("allo_sfu_rt_priority") == (allowed ? 5 : 0);
+      },
+      5, [] {}))
+      << "SCHED_RR allowed here: " << allowed;
+  const auto threads = allo::testing::thread_scheds(sfu->pid());
+  size_t real_time = 0;
+  for (const auto& t : threads) real_time += t.policy == SCHED_OTHER ? 0 : 1;
+  EXPECT_EQ(real_time, want) << "the metrics server's threads keep normal scheduling";
+  EXPECT_GT(threads.size(), want);
+  play_place_state();
   ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 10; }, 5s));
   expect_intact_opus(to_agent["bob"], 1);
 }

@@ -30,6 +30,7 @@ class SfuProcess {
   std::string scrape() const;
   // Sum of every sample of `name` whose labels contain `label_filter`.
   double metric(const std::string& name, const std::string& label_filter = "") const;
+  pid_t pid() const { return pid_; }
 
   uint16_t link_port, listen_port, metrics_port;
 

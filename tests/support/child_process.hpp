@@ -28,6 +28,7 @@ class ChildProcess {
   // The exit status (or 128+signal), or nullopt if still running at the deadline.
   std::optional<int> wait(double timeout_seconds);
   void kill_now(int signal);
+  pid_t pid() const { return pid_; }
 
  private:
   bool fill(double deadline);

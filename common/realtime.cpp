@@ -1,0 +1,41 @@
+#include "common/realtime.hpp"
+
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace allo {
+
+proto::Result<void> make_thread_realtime(int priority) {
+  if (priority < 1 || priority > kMaxRtPriority) {
+    return proto::fail("rt_refused", "real-time priority " + std::to_string(priority) +
+                                         " is outside 1.." + std::to_string(kMaxRtPriority));
+  }
+  sched_param param{};
+  param.sched_priority = priority;
+  // pid 0: the calling thread (Linux schedules threads, not processes).
+  if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &param) == 0) return {};
+  const int error = errno;
+  std::string detail =
+      "SCHED_RR priority " + std::to_string(priority) + " refused (" + std::strerror(error) + ")";
+  if (error == EPERM) {
+    rlimit limit{};
+    getrlimit(RLIMIT_RTPRIO, &limit);
+    detail += ": needs CAP_SYS_NICE or an RTPRIO limit of at least " + std::to_string(priority) +
+              " (it is " + std::to_string(limit.rlim_cur) +
+              "; systemd: LimitRTPRIO=, a shell: ulimit -r)";
+  }
+  return proto::fail("rt_refused", detail);
+}
+
+int thread_rt_priority() {
+  const int policy = sched_getscheduler(0) & ~SCHED_RESET_ON_FORK;
+  if (policy != SCHED_RR && policy != SCHED_FIFO) return 0;
+  sched_param param{};
+  return sched_getparam(0, &param) == 0 ? param.sched_priority : 0;
+}
+
+}  // namespace allo
