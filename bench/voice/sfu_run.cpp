@@ -102,16 +102,15 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
   const uint16_t link = testing::free_udp_port(), listen = testing::free_udp_port();
   const uint16_t place = testing::free_udp_port();
   const uint16_t sfu_metrics = testing::free_tcp_port(), place_metrics = testing::free_tcp_port();
-  const std::string rt = std::to_string(c.rt_priority);
-  auto sfu =
-      start({bin + "/allo-sfu", "--link", local(link), "--listen", local(listen), "--metrics",
-             local(sfu_metrics), "--workers", std::to_string(c.workers), "--max-speakers",
-             std::to_string(c.selected), "--rt-priority", rt, "--log-level", "warn"},
-            sfu_metrics);
+  auto sfu = start({bin + "/allo-sfu", "--link", local(link), "--listen", local(listen),
+                    "--metrics", local(sfu_metrics), "--workers", std::to_string(c.workers),
+                    "--max-speakers", std::to_string(c.selected), "--rt-priority",
+                    std::to_string(c.rt_priority), "--log-level", "warn"},
+                   sfu_metrics);
   auto alloplace =
       start({bin + "/alloplace", "--listen", local(place), "--metrics", local(place_metrics),
              "--sfu", local(link), "--tick-hz", std::to_string(c.tick_hz), "--max-peers", "1024",
-             "--rt-priority", rt, "--log-level", "warn"},
+             "--rt-priority", std::to_string(c.place_rt_priority), "--log-level", "warn"},
             place_metrics);
   const pid_t sfu_pid = find_process("allo-sfu", local(link));
   const double cpu_before = sfu_pid > 0 ? process_cpu_seconds(sfu_pid) : 0;

@@ -23,9 +23,11 @@ struct SfuRunConfig {
   // The scaling runs lower both so the state work leaves the cores to the SFU.
   int tick_hz = 20;
   int intent_hz = 20;
-  // --rt-priority for allo-sfu's fan-out threads and alloplace's event loop
-  // (ops/config sets it); 0 = normal scheduling.
+  // --rt-priority for allo-sfu's fan-out threads (ops/config sets 10) and
+  // for alloplace's event loop (ops/config leaves it at 0); 0 = normal
+  // scheduling.
   int rt_priority = 0;
+  int place_rt_priority = 0;
 };
 
 struct SfuRunResult {

@@ -8,12 +8,14 @@
 // saturating load (everyone hears everyone, nobody reading voice: the SFU's
 // packets out per second). Configurations over
 // --max-clients are skipped and listed.
-// The latency runs start both daemons with --rt-priority N (default 10, as
+// The latency runs start allo-sfu with --rt-priority N (default 10, as
 // ops/config does; 0 = normal scheduling) and run the naive forwarder's
-// thread at the same priority; the saturation runs use normal scheduling
-// (real-time threads at 100% would leave the load generator 5% of the cores).
+// thread at the same priority; alloplace gets --place-rt-priority (default
+// 0, as ops/config). The saturation runs use normal scheduling (real-time
+// threads at 100% would leave the load generator 5% of the cores).
 //   voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000]
-//               [--rt-priority 10] [--no-scaling | --scaling-only]
+//               [--rt-priority 10] [--place-rt-priority 0]
+//               [--no-scaling | --scaling-only]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -58,9 +60,12 @@ Medians measure(const SfuRunConfig& config, int repeats) {
     a999.push_back(rep.arrival_latency.p999_ms);
     cpu.push_back(run.steady_cpu_us_per_packet);
     pps.push_back(rep.delivered / rep.seconds);
-    if (run.sfu_rt_priority != config.rt_priority || run.place_rt_priority != config.rt_priority) {
-      fmt::print("    run {}: WARNING: asked for SCHED_RR {}, got allo-sfu {} and alloplace {}\n",
-                 r + 1, config.rt_priority, run.sfu_rt_priority, run.place_rt_priority);
+    if (run.sfu_rt_priority != config.rt_priority ||
+        run.place_rt_priority != config.place_rt_priority) {
+      fmt::print(
+          "    run {}: WARNING: asked for SCHED_RR {} and {}, got allo-sfu {} and alloplace {}\n",
+          r + 1, config.rt_priority, config.place_rt_priority, run.sfu_rt_priority,
+          run.place_rt_priority);
     }
     fmt::print(
         "    run {}: delivered {:.3f}% ({}/{}) at arrival p50 {:.2f} p99 {:.2f} p999 {:.2f} ms "
@@ -87,7 +92,7 @@ int main(int argc, char** argv) {
   int repeats = 3;
   uint32_t max_clients = 1000;
   bool scaling = true, shapes = true;
-  int rt_priority = 10;
+  int rt_priority = 10, place_rt_priority = 0;
   for (int i = 1; i < argc; ++i) {
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string("0"); };
     if (!std::strcmp(argv[i], "--seconds"))
@@ -98,6 +103,8 @@ int main(int argc, char** argv) {
       max_clients = std::stoul(value());
     else if (!std::strcmp(argv[i], "--rt-priority"))
       rt_priority = std::stoi(value());
+    else if (!std::strcmp(argv[i], "--place-rt-priority"))
+      place_rt_priority = std::stoi(value());
     else if (!std::strcmp(argv[i], "--no-scaling"))
       scaling = false;
     else if (!std::strcmp(argv[i], "--scaling-only"))
@@ -105,20 +112,20 @@ int main(int argc, char** argv) {
     else {
       fmt::print(stderr,
                  "usage: voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000] "
-                 "[--rt-priority 10] [--no-scaling | --scaling-only]\n");
+                 "[--rt-priority 10] [--place-rt-priority 0] [--no-scaling | --scaling-only]\n");
       return 2;
     }
   }
   fmt::print("voice_bench: {} s per run, median of {} runs, selection on (--max-speakers 6)\n",
              seconds, repeats);
-  if (rt_priority > 0) {
-    fmt::print(
-        "latency runs: allo-sfu's fan-out threads, alloplace's event loop and the naive "
-        "forwarder under SCHED_RR priority {} (--rt-priority 0: normal scheduling)\n",
-        rt_priority);
-  } else {
-    fmt::print("latency runs: normal scheduling (--rt-priority 0)\n");
-  }
+  auto policy = [](int priority) {
+    return priority > 0 ? fmt::format("SCHED_RR priority {}", priority)
+                        : std::string("normal scheduling");
+  };
+  fmt::print(
+      "latency runs: allo-sfu's fan-out threads and the naive forwarder under {} "
+      "(--rt-priority), alloplace's event loop under {} (--place-rt-priority)\n",
+      policy(rt_priority), policy(place_rt_priority));
   const auto raw = run_sendmmsg_rate(1.0, 100);
   fmt::print("raw loopback UDP sendmmsg (64 x 100 B): sent {:.0f}/s, received {:.0f}/s\n",
              raw.sent_per_second, raw.received_per_second);
@@ -147,6 +154,7 @@ int main(int argc, char** argv) {
       fmt::print("  allo-sfu, 2 workers, {} path:\n", direct ? "direct" : "compatible");
       SfuRunConfig config{shape.clients, shape.speakers, 6, 2, direct, seconds};
       config.rt_priority = rt_priority;
+      config.place_rt_priority = place_rt_priority;
       auto m = measure(config, repeats);
       if (m.ok_runs == 0) continue;
       fmt::print(
