@@ -8,10 +8,10 @@ namespace allo {
 
 // One enet_host_service (sends, receives, timers; it waits up to `wait_ms`
 // for a first event), then the events it queued, at most `max_events` of
-// them, each given to `handle(const ENetEvent&)`. The next event is fetched only when it will be
-// handled: an event fetched and left unhandled would be lost. Returns how many
-// were handled; `max_events` means ENet may hold more (do not sleep next turn,
-// the socket may stay quiet while they wait).
+// them, each given to `handle` as an ENetEvent lvalue. The next event is fetched only when it will
+// be handled: an event fetched and left unhandled would be lost. Returns how many were handled;
+// `max_events` means ENet may hold more (do not sleep next turn, the socket may stay quiet while
+// they wait).
 template <typename Handle>
 int service_events(ENetHost* host, int max_events, Handle&& handle, enet_uint32 wait_ms = 0) {
   ENetEvent event;

@@ -23,10 +23,18 @@ proto::Result<void> make_thread_realtime(int priority) {
       "SCHED_RR priority " + std::to_string(priority) + " refused (" + std::strerror(error) + ")";
   if (error == EPERM) {
     rlimit limit{};
-    getrlimit(RLIMIT_RTPRIO, &limit);
-    detail += ": needs CAP_SYS_NICE or an RTPRIO limit of at least " + std::to_string(priority) +
-              " (it is " + std::to_string(limit.rlim_cur) +
-              "; systemd: LimitRTPRIO=, a shell: ulimit -r)";
+    const bool known = getrlimit(RLIMIT_RTPRIO, &limit) == 0;
+    if (known && (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= rlim_t(priority))) {
+      // The limit allows it: something else said no (a systemd unit's
+      // RestrictRealtime= or syscall filter answers EPERM too).
+      detail +=
+          ": the RTPRIO limit allows it, so a seccomp filter (systemd: RestrictRealtime=, "
+          "SystemCallFilter=) or the cgroup's real-time budget refuses it";
+    } else {
+      detail += ": needs CAP_SYS_NICE or an RTPRIO limit of at least " + std::to_string(priority) +
+                " (it is " + (known ? std::to_string(limit.rlim_cur) : std::string("unknown")) +
+                "; systemd: LimitRTPRIO=, a shell: ulimit -r)";
+    }
   }
   return proto::fail("rt_refused", detail);
 }

@@ -8,11 +8,11 @@
 // kernel still keeps a share for them (sched_rt_runtime_us: 95% of each
 // second for real-time threads by default), so a runaway thread slows the
 // machine rather than stopping it. SCHED_RESET_ON_FORK is set, so threads and
-// processes created afterwards start at normal priority (the metrics
-// server's, launched apps).
+// processes created afterwards by that thread start at normal priority.
 //
 // Needs CAP_SYS_NICE or an RTPRIO resource limit of at least the priority
-// (systemd: LimitRTPRIO=; a shell: ulimit -r).
+// (systemd: LimitRTPRIO=; a shell: ulimit -r), and no seccomp filter that
+// blocks sched_setscheduler (systemd: RestrictRealtime=, @resources).
 #pragma once
 
 #include "proto/error.hpp"

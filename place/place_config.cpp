@@ -60,10 +60,11 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
     c.max_peers = static_cast<size_t>(v);
   } else if (key == "rt-priority") {
-    double v = 0;
-    if (auto r = number(v, 0, kMaxRtPriority); !r) return r;
-    if (v != static_cast<int>(v)) return bad("expected a whole number from 0 to 99");
-    c.rt_priority = static_cast<int>(v);
+    int v = -1;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || p != value.data() + value.size() || v < 0 || v > kMaxRtPriority)
+      return bad("expected a whole number from 0 to 99");
+    c.rt_priority = v;
   } else if (key == "acl-file" || key == "admin-token-file") {
     (key == "acl-file" ? c.acl_file : c.admin_token_file) = value == "off" ? "" : value;
   } else if (key == "owner-key") {

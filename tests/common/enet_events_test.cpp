@@ -1,12 +1,15 @@
 // common/enet_events.hpp against real loopback hosts: service_events hands
-// over at most its cap per call and loses nothing in between.
+// over at most its cap per call and loses nothing in between, and waits for a
+// first event only as long as it is told to.
 #include "common/enet_events.hpp"
 
 #include <enet/enet.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
+#include "tests/support/enet_loopback_pair.hpp"
 #include "tests/support/net.hpp"
 
 namespace allo {
@@ -63,6 +66,34 @@ TEST(ServiceEvents, AtMostTheCapPerCallAndNoEventLost) {
   enet_host_destroy(client);
   enet_host_destroy(server);
   enet_deinitialize();
+}
+
+TEST(ServiceEvents, WaitsForAFirstEventAtMostTheWait) {
+  testing::EnetLoopbackPair pair(1, 1);
+  ASSERT_TRUE(pair.connect());
+  int received = 0;
+  auto count = [&](const ENetEvent& event) {
+    if (event.type != ENET_EVENT_TYPE_RECEIVE) return;
+    ++received;
+    enet_packet_destroy(event.packet);
+  };
+  auto seconds_of = [](auto&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Nothing comes: it waits the whole 100 ms, then returns with nothing.
+  int handled = -1;
+  const double idle = seconds_of([&] { handled = service_events(pair.server, 8, count, 100); });
+  EXPECT_EQ(handled, 0);
+  EXPECT_GE(idle, 0.09);
+  // A packet is on its way: it returns with it long before the 5 s wait.
+  enet_peer_send(pair.client_peer, 0, enet_packet_create("x", 1, ENET_PACKET_FLAG_RELIABLE));
+  enet_host_flush(pair.client);
+  const double busy = seconds_of([&] { handled = service_events(pair.server, 8, count, 5000); });
+  EXPECT_EQ(handled, 1);
+  EXPECT_EQ(received, 1);
+  EXPECT_LT(busy, 2.0);
 }
 
 }  // namespace

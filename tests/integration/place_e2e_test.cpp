@@ -241,9 +241,12 @@ TEST(PlaceE2E, MetricsCountAgentsEntitiesAndTicks) {
 }
 
 TEST(PlaceE2E, RtPriorityPutsOnlyTheEventLoopUnderRoundRobinWhereAllowed) {
-  // Where this machine refuses SCHED_RR, the place says so in its log and
-  // the gauge, and runs at normal priority; clients are served either way.
+  // Where this machine refuses SCHED_RR, the place says so in the gauge (and
+  // its log) and runs at normal priority; clients are served either way.
+  // Run as root (as CI is) or with `ulimit -r 9`, this checks the thread's
+  // policy; elsewhere only the fallback. The result is recorded either way.
   const bool allowed = may_use_round_robin(9);
+  RecordProperty("sched_rr_allowed", allowed ? "yes" : "no");
   PlaceProcess place({"--rt-priority", "9"});
   auto a = join(place, "annie");
   EXPECT_EQ(place.metric("alloplace_rt_priority"), allowed ? 9 : 0);

@@ -308,7 +308,10 @@ class SfuDaemonRealtimeTest : public SfuDaemonTest {
 TEST_F(SfuDaemonRealtimeTest, FanOutThreadsRunUnderRoundRobinWhereAllowedAndVoiceFlowsEitherWay) {
   // Where this machine refuses SCHED_RR, the SFU must say so, run at normal
   // priority and still forward.
+  // Run as root (as CI is) or with `ulimit -r 5`, this checks the threads'
+  // policy; elsewhere only the fallback. The result is recorded either way.
   const bool allowed = allo::testing::may_use_round_robin(5);
+  RecordProperty("sched_rr_allowed", allowed ? "yes" : "no");
   const size_t want = allowed ? 3 : 0;  // the link thread and the 2 workers
   EXPECT_TRUE(allo::testing::wait_until(
       [&] {
