@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/log.hpp"
+
 namespace allo {
 
 proto::Result<void> make_thread_realtime(int priority) {
@@ -37,6 +39,16 @@ proto::Result<void> make_thread_realtime(int priority) {
     }
   }
   return proto::fail("rt_refused", detail);
+}
+
+int apply_rt_priority(int priority, std::string_view who) {
+  if (priority <= 0) return 0;
+  if (auto ok = make_thread_realtime(priority); !ok) {
+    log::warn("{}: {}; it runs at normal priority", who, ok.error().detail);
+    return 0;
+  }
+  log::info("{}: under SCHED_RR priority {}", who, priority);
+  return priority;
 }
 
 int thread_rt_priority() {

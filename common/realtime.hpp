@@ -15,6 +15,8 @@
 // blocks sched_setscheduler (systemd: RestrictRealtime=, @resources).
 #pragma once
 
+#include <string_view>
+
 #include "proto/error.hpp"
 
 namespace allo {
@@ -27,5 +29,11 @@ proto::Result<void> make_thread_realtime(int priority);
 
 // The calling thread's SCHED_RR/SCHED_FIFO priority, 0 under any other policy.
 int thread_rt_priority();
+
+// A daemon's --rt-priority for the calling thread: nothing when `priority`
+// is 0, else make_thread_realtime, logged as granted (info) or refused
+// (warning, with the reason) for `who` (e.g. "worker 0").
+// Returns the priority the thread now has: `priority`, or 0.
+int apply_rt_priority(int priority, std::string_view who);
 
 }  // namespace allo

@@ -65,14 +65,7 @@ int main(int argc, char** argv) {
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");
     // Last: the metrics server's threads started at normal priority already.
-    if (config->rt_priority > 0) {
-      if (auto ok = make_thread_realtime(config->rt_priority); ok) {
-        place_metrics.rt_priority.Set(config->rt_priority);
-        log::info("event loop under SCHED_RR priority {}", config->rt_priority);
-      } else {
-        log::warn("{}; the event loop runs at normal priority", ok.error().detail);
-      }
-    }
+    place_metrics.rt_priority.Set(apply_rt_priority(config->rt_priority, "event loop"));
     server.run(stop);
     log::info("stopped");
   } catch (const std::exception& e) {

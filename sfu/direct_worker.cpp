@@ -75,10 +75,7 @@ DirectWorker::~DirectWorker() {
 
 void DirectWorker::start(int rt_priority) {
   thread_ = std::thread([this, rt_priority] {
-    if (rt_priority > 0) {
-      if (auto ok = make_thread_realtime(rt_priority); !ok)
-        log::warn("worker {}: {}; it runs at normal priority", index_, ok.error().detail);
-    }
+    apply_rt_priority(rt_priority, fmt::format("worker {}", index_));
     run();
   });
 }

@@ -30,15 +30,7 @@ SfuDaemon::~SfuDaemon() {
 void SfuDaemon::run(const std::atomic<bool>& stop) {
   // The link thread is this one; the workers follow it only if it got the
   // priority (they would be refused for the same reason).
-  int rt_priority = 0;
-  if (rt_priority_ > 0) {
-    if (auto ok = make_thread_realtime(rt_priority_); ok) {
-      rt_priority = rt_priority_;
-      log::info("allo-sfu: link thread and workers under SCHED_RR priority {}", rt_priority);
-    } else {
-      log::warn("allo-sfu: {}; the fan-out threads run at normal priority", ok.error().detail);
-    }
-  }
+  const int rt_priority = apply_rt_priority(rt_priority_, "link thread (and workers)");
   metrics_->set_rt_priority(rt_priority);
   for (auto& worker : workers_) worker->start(rt_priority);
   link_->run(stop);

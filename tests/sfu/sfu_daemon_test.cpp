@@ -320,11 +320,9 @@ TEST_F(SfuDaemonRealtimeTest, FanOutThreadsRunUnderRoundRobinWhereAllowedAndVoic
       },
       5, [] {}))
       << "SCHED_RR allowed here: " << allowed;
-  const auto threads = allo::testing::thread_scheds(sfu->pid());
-  size_t real_time = 0;
-  for (const auto& t : threads) real_time += t.policy == SCHED_OTHER ? 0 : 1;
-  EXPECT_EQ(real_time, want) << "the metrics server's threads keep normal scheduling";
-  EXPECT_GT(threads.size(), want);
+  EXPECT_EQ(allo::testing::real_time_threads(sfu->pid()), want)
+      << "the metrics server's threads keep normal scheduling";
+  EXPECT_GT(allo::testing::thread_scheds(sfu->pid()).size(), want);
   play_place_state();
   ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 10; }, 5s));
   expect_intact_opus(to_agent["bob"], 1);

@@ -47,6 +47,12 @@ size_t round_robin_threads(pid_t pid, int priority) {
   return n;
 }
 
+size_t real_time_threads(pid_t pid) {
+  size_t n = 0;
+  for (const ThreadSched& t : thread_scheds(pid)) n += t.policy == SCHED_OTHER ? 0 : 1;
+  return n;
+}
+
 bool may_use_round_robin(int priority) {
   bool allowed = false;
   std::thread probe([&] { allowed = make_thread_realtime(priority).has_value(); });

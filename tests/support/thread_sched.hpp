@@ -23,6 +23,8 @@ std::vector<ThreadSched> thread_scheds(pid_t pid);
 
 // The threads of `pid` under SCHED_RR at `priority`.
 size_t round_robin_threads(pid_t pid, int priority);
+// The threads of `pid` under any policy but SCHED_OTHER.
+size_t real_time_threads(pid_t pid);
 
 // Whether a thread of this process is allowed SCHED_RR at `priority` (tried
 // on a short-lived thread; root, CAP_SYS_NICE or an RTPRIO limit).
