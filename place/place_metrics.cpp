@@ -62,6 +62,13 @@ PlaceMetrics::PlaceMetrics(prometheus::Registry& r)
                         .Help("Time spent in one simulation+state tick")
                         .Register(r)
                         .Add({}, allo::latency_buckets_seconds())),
+      loop_pass(
+          BuildHistogram()
+              .Name("alloplace_loop_pass_seconds")
+              .Help("Time the event loop spent on one pass (input, links, the tick when due, "
+                    "flush), its wait excluded: packets that arrive during a pass wait for it")
+              .Register(r)
+              .Add({}, allo::latency_buckets_seconds())),
       clock_replies(BuildCounter()
                         .Name("alloplace_clock_replies_total")
                         .Help("Clock sync replies")

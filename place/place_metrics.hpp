@@ -32,6 +32,7 @@ class PlaceMetrics {
   prometheus::Gauge& pending_requests;
   prometheus::Gauge& rt_priority;
   prometheus::Histogram& tick_duration;
+  prometheus::Histogram& loop_pass;
   prometheus::Counter& clock_replies;
   prometheus::Counter& intents;
   prometheus::Counter& state_patches_built;

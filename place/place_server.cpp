@@ -55,6 +55,7 @@ void PlaceServer::run(const std::atomic<bool>& stop) {
     double wait = next_tick_ - now;
     // Phase 1, wait: for input on any socket, at most until the next tick.
     wait_for_input(backlog ? 0 : (wait > 0 ? static_cast<int>(wait * 1000) : 0));
+    const double pass_start = mono_seconds();
     // Phase 2, handle: the public host (bounded), then every link.
     backlog = poll_network();
     now = mono_seconds();
@@ -70,6 +71,7 @@ void PlaceServer::run(const std::atomic<bool>& stop) {
     }
     // Phase 4, flush: hand queued packets to the sockets.
     flush();
+    place_->metrics().loop_pass.Observe(mono_seconds() - pass_start);
   }
   for (auto& [id, peer] : peers_) enet_peer_disconnect(peer, 0);
   flush();

@@ -235,6 +235,11 @@ TEST(PlaceE2E, MetricsCountAgentsEntitiesAndTicks) {
   std::string m = place.metrics();
   EXPECT_EQ(metric_value(m, "alloplace_agents_announced"), 1);
   EXPECT_GT(metric_value(m, "alloplace_tick_duration_seconds_count"), 0);
+  // Every tick runs in a pass, and passes also run for the client's input
+  // between ticks (its announce, intents and clock requests).
+  EXPECT_GT(metric_value(m, "alloplace_loop_pass_seconds_count"),
+            metric_value(m, "alloplace_tick_duration_seconds_count"));
+  EXPECT_GT(metric_value(m, "alloplace_loop_pass_seconds_sum"), 0);
   EXPECT_GT(metric_value(m, "alloplace_state_bytes_sent_total"), 0);
   EXPECT_EQ(metric_value(m, "alloplace_interactions_total", "command=\"announce\",result=\"ok\""),
             1);
