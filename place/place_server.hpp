@@ -31,6 +31,8 @@ class PlaceServer : public Outbox {
   // A link serviced by the loop; not owned, must outlive run().
   void add_service(LoopService* service) { services_.push_back(service); }
   uint16_t port() const { return host_->address.port; }
+  // The public UDP socket (lent to a local SFU, see place/socket_lender.hpp).
+  int public_socket() const { return static_cast<int>(host_->socket); }
   // The ENet peer of a connected agent, or null: for links that send their
   // own packets to agents (the asset link sets a freeCallback on them).
   ENetPeer* peer(AgentId id) const {

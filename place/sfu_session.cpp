@@ -61,6 +61,8 @@ void SfuSession::on_link_lost() {
   if (connected_) log::warn("sfu link down: voice paused until it reconnects");
   connected_ = false;
   welcome_.reset();
+  if (socket_lent_ && shared_hooks_.withdraw) shared_hooks_.withdraw();
+  socket_lent_ = false;
   place_.remove_place_component("media_service");
   if (metrics_) metrics_->set_link_up(false);
 }
@@ -81,10 +83,50 @@ void SfuSession::on_link_packet(uint8_t channel, std::span<const uint8_t> bytes)
     if (metrics_) metrics_->set_link_up(true);
     log::info("sfu link up: {} workers, direct endpoint {}", welcome->workers,
               welcome->direct_endpoint);
+    if (!welcome->relay.empty()) lend_socket(welcome->relay);
   } else if (const auto* load = std::get_if<link::LoadReport>(&*message)) {
     load_ = *load;
     if (metrics_) metrics_->set_load(*load);
+  } else if (const auto* groups = std::get_if<link::RouteGroups>(&*message)) {
+    for (const auto& [agent, group] : groups->agents) {
+      AgentId id = 0;
+      auto [end, ec] = std::from_chars(agent.data(), agent.data() + agent.size(), id);
+      if (ec != std::errc() || end != agent.data() + agent.size()) continue;
+      auto it = route_groups_.find(id);
+      if (it == route_groups_.end()) continue;
+      it->second.floor = group;
+      it->second.reported = true;
+    }
   }
+}
+
+void SfuSession::lend_socket(const std::string& relay) {
+  if (!shared_hooks_.lend || socket_lent_) return;
+  if (!shared_hooks_.lend(relay, secret_)) return;
+  socket_lent_ = true;
+  for (const auto& [id, agent] : place_.agents()) {
+    if (agent.announced) send_route(agent);
+  }
+}
+
+void SfuSession::send_route(const Agent& agent) {
+  if (!socket_lent_ || !shared_hooks_.route_of) return;
+  auto route = shared_hooks_.route_of(agent.id);
+  if (!route) return;
+  RouteGroups& groups = route_groups_[agent.id];
+  // The highest group an SFU may have used for this agent: none before its
+  // first route; else past the last report, or past the latest route's first
+  // group when that SFU never reported, by what it may send unreported.
+  if (!groups.routed) {
+    route->first_group = 1;
+  } else {
+    const uint16_t last = groups.reported ? groups.floor : static_cast<uint16_t>(groups.first - 1);
+    route->first_group = static_cast<uint16_t>(last + kRouteGroupMargin + 1);
+  }
+  groups.routed = true;
+  groups.first = route->first_group;
+  groups.reported = false;
+  send_control(link::AgentRouted{link_agent_id(agent.id), *route});
 }
 
 void SfuSession::deliver(std::span<const uint8_t> bytes) {
@@ -135,10 +177,12 @@ void SfuSession::handle_media_token(Agent& agent, const proto::Interaction& requ
 
 void SfuSession::on_agent_announced(const Agent& agent) {
   send_control(link::AgentJoined{link_agent_id(agent.id)});
+  send_route(agent);
 }
 
 void SfuSession::on_agent_left(const Agent& agent) {
   sent_positions_.erase(agent.id);
+  route_groups_.erase(agent.id);
   if (agent.announced) send_control(link::AgentLeft{link_agent_id(agent.id)});
 }
 

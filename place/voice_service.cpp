@@ -1,5 +1,6 @@
 #include "place/voice_service.hpp"
 
+#include <enet/enet.h>
 #include <openssl/rand.h>
 
 #include <chrono>
@@ -23,6 +24,21 @@ std::string random_link_secret(size_t bytes) {
   return out;
 }
 
+std::optional<proto::sfu_link::AgentRoute> enet_route(const ENetPeer* peer) {
+  if (peer == nullptr || peer->state != ENET_PEER_STATE_CONNECTED ||
+      peer->outgoingPeerID >= ENET_PROTOCOL_MAXIMUM_PEER_ID) {
+    return std::nullopt;
+  }
+  proto::sfu_link::AgentRoute route;
+  route.ipv4 = ntohl(peer->address.host);  // ENet keeps it in network order
+  route.port = peer->address.port;
+  route.header_peer = static_cast<uint16_t>(
+      peer->outgoingPeerID | ((peer->outgoingSessionID << ENET_PROTOCOL_HEADER_SESSION_SHIFT) &
+                              ENET_PROTOCOL_HEADER_SESSION_MASK));
+  route.mtu = static_cast<uint16_t>(peer->mtu);
+  return route;
+}
+
 VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& sfu,
                            prometheus::Registry& registry)
     : metrics_(registry) {
@@ -40,6 +56,13 @@ VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& s
       },
       &metrics_);
   if (!sfu) return;
+  lender_ = std::make_unique<SocketLender>(server.public_socket());
+  session_->set_shared_socket_hooks(
+      SfuSession::SharedSocketHooks{[&server](AgentId id) { return enet_route(server.peer(id)); },
+                                    [this](const std::string& relay, const std::string& secret) {
+                                      return lender_->lend(relay, secret);
+                                    },
+                                    [this] { lender_->withdraw(); }});
   link_ = std::make_unique<SfuLink>(
       *sfu, SfuLink::Events{[this] { session_->on_link_connected(); },
                             [this] { session_->on_link_lost(); },

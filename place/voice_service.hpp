@@ -14,6 +14,7 @@
 #include "place/sfu_link.hpp"
 #include "place/sfu_link_metrics.hpp"
 #include "place/sfu_session.hpp"
+#include "place/socket_lender.hpp"
 #include "place/track_allocator.hpp"
 
 namespace allo::place {
@@ -38,8 +39,13 @@ class VoiceService : public TrackListener {
   SfuLinkMetrics metrics_;
   std::unique_ptr<TrackAllocator> tracks_;
   std::unique_ptr<SfuSession> session_;
+  std::unique_ptr<SocketLender> lender_;
   std::unique_ptr<SfuLink> link_;
 };
+
+// The route the SFU needs to write datagrams to a connected peer on the
+// shared socket (first_group unset); nothing for a peer not connected.
+std::optional<proto::sfu_link::AgentRoute> enet_route(const ENetPeer* peer);
 
 // A fresh random secret for the link hello: 2 * bytes lower-case hex characters.
 std::string random_link_secret(size_t bytes = kSfuSecretBytes);

@@ -1,5 +1,7 @@
 #include "proto/sfu_link.hpp"
 
+#include <arpa/inet.h>
+
 #include "proto/json_frame.hpp"
 
 namespace allo::proto::sfu_link {
@@ -52,6 +54,52 @@ Result<Positions> decode_positions(const json& doc) {
   return out;
 }
 
+Result<AgentRoute> decode_route(const json& doc) {
+  auto ip = doc.find("ip");
+  in_addr address{};
+  if (ip == doc.end() || !ip->is_string() ||
+      inet_pton(AF_INET, ip->get_ref<const std::string&>().c_str(), &address) != 1) {
+    return fail("bad_field", "route.ip");
+  }
+  AgentRoute route;
+  route.ipv4 = ntohl(address.s_addr);
+  for (auto [key, field] : {std::pair{"port", &route.port}, std::pair{"peer", &route.header_peer},
+                            std::pair{"mtu", &route.mtu}, std::pair{"group", &route.first_group}}) {
+    auto value = get_unsigned<uint16_t>(doc, key);
+    if (!value) return fail("bad_field", std::string("route.") + key);
+    *field = *value;
+  }
+  if (route.port == 0 || route.mtu < 576) return fail("bad_field", "route");
+  return route;
+}
+
+json encode_route(const AgentRoute& route) {
+  in_addr address{htonl(route.ipv4)};
+  char ip[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &address, ip, sizeof ip);
+  return {{"ip", ip},
+          {"port", route.port},
+          {"peer", route.header_peer},
+          {"mtu", route.mtu},
+          {"group", route.first_group}};
+}
+
+Result<RouteGroups> decode_route_groups(const json& doc) {
+  auto agents = doc.find("agents");
+  if (agents == doc.end() || !agents->is_object() || agents->size() > kMaxLinkFanout) {
+    return fail("bad_field", "agents");
+  }
+  RouteGroups out;
+  for (const auto& [agent, group] : agents->items()) {
+    if (agent.empty() || agent.size() > kMaxLinkAgentIdBytes || !group.is_number_unsigned() ||
+        group.get<uint64_t>() > 0xFFFF) {
+      return fail("bad_field", "agents." + agent.substr(0, 64));
+    }
+    out.agents.emplace_back(agent, static_cast<uint16_t>(group.get<uint64_t>()));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<PlaceMessage> decode_place_message(std::string_view bytes) {
@@ -69,8 +117,17 @@ Result<PlaceMessage> decode_place_message(std::string_view bytes) {
   if (type == "agent_joined" || type == "agent_left") {
     auto agent = get_string(*doc, "agent");
     if (!agent || agent->size() > kMaxLinkAgentIdBytes) return fail("bad_field", "agent");
-    if (type == "agent_joined") return AgentJoined{*agent};
-    return AgentLeft{*agent};
+    if (type == "agent_left") return AgentLeft{*agent};
+    return AgentJoined{*agent};
+  }
+  if (type == "agent_route") {
+    auto agent = get_string(*doc, "agent");
+    if (!agent || agent->size() > kMaxLinkAgentIdBytes) return fail("bad_field", "agent");
+    auto route = doc->find("route");
+    if (route == doc->end() || !route->is_object()) return fail("bad_field", "route");
+    auto decoded = decode_route(*route);
+    if (!decoded) return std::unexpected(decoded.error());
+    return AgentRouted{*agent, *decoded};
   }
   if (type == "track_added") {
     auto track = get_unsigned<uint32_t>(*doc, "track");
@@ -103,6 +160,8 @@ std::string encode_place_message(const PlaceMessage& message) {
           doc = {{"type", "hello"}, {"version", m.version}, {"secret", m.secret}};
         } else if constexpr (std::is_same_v<T, AgentJoined>) {
           doc = {{"type", "agent_joined"}, {"agent", m.agent}};
+        } else if constexpr (std::is_same_v<T, AgentRouted>) {
+          doc = {{"type", "agent_route"}, {"agent", m.agent}, {"route", encode_route(m.route)}};
         } else if constexpr (std::is_same_v<T, AgentLeft>) {
           doc = {{"type", "agent_left"}, {"agent", m.agent}};
         } else if constexpr (std::is_same_v<T, TrackAdded>) {
@@ -133,7 +192,15 @@ Result<SfuMessage> decode_sfu_message(std::string_view bytes) {
     if (!version) return std::unexpected(version.error());
     if (!endpoint) return std::unexpected(endpoint.error());
     if (!workers) return std::unexpected(workers.error());
-    return Welcome{*version, *endpoint, *workers};
+    Welcome welcome{*version, *endpoint, *workers, {}};
+    if (auto relay = doc->find("relay"); relay != doc->end()) {
+      if (!relay->is_string() || relay->get_ref<const std::string&>().empty() ||
+          relay->get_ref<const std::string&>().size() > kMaxRelayNameBytes) {
+        return fail("bad_field", "relay");
+      }
+      welcome.relay = relay->get<std::string>();
+    }
+    return welcome;
   }
   if (type == "load") {
     LoadReport out;
@@ -150,15 +217,27 @@ Result<SfuMessage> decode_sfu_message(std::string_view bytes) {
     }
     return out;
   }
+  if (type == "route_groups") {
+    auto groups = decode_route_groups(*doc);
+    if (!groups) return std::unexpected(groups.error());
+    return *groups;
+  }
   return fail("unknown_type", type.substr(0, 64));
 }
 
 std::string encode_sfu_message(const SfuMessage& message) {
   if (const auto* w = std::get_if<Welcome>(&message)) {
-    return encode_json({{"type", "welcome"},
-                        {"version", w->version},
-                        {"direct_endpoint", w->direct_endpoint},
-                        {"workers", w->workers}});
+    json doc = {{"type", "welcome"},
+                {"version", w->version},
+                {"direct_endpoint", w->direct_endpoint},
+                {"workers", w->workers}};
+    if (!w->relay.empty()) doc["relay"] = w->relay;
+    return encode_json(doc);
+  }
+  if (const auto* r = std::get_if<RouteGroups>(&message)) {
+    json agents = json::object();
+    for (const auto& [agent, group] : r->agents) agents[agent] = group;
+    return encode_json({{"type", "route_groups"}, {"agents", agents}});
   }
   const auto& l = std::get<LoadReport>(message);
   return encode_json({{"type", "load"},

@@ -2,8 +2,16 @@
 // two channels), and the first message of a direct-path client. Pure codecs.
 //
 // Channel 0 (reliable): control, one JSON document + '\n' per packet.
-//   place -> sfu: hello, agent_joined, agent_left, track_added, track_removed, positions
-//   sfu -> place: welcome (reply to hello), load (every second)
+//   place -> sfu: hello, agent_joined, agent_left, track_added, track_removed, positions,
+//                 agent_route
+//   sfu -> place: welcome (reply to hello), load (every second), route_groups
+// Shared socket (same machine only): a welcome may name the SFU's abstract
+// unix socket ("relay"); the place then hands it a duplicate of its public
+// UDP socket (see common/fd_passing.hpp) and sends agent_route for each
+// announced agent (its ENet route), so the SFU writes compatible-path voice to that agent
+// itself (unsequenced ENet packets on channel 3, sfu/enet_datagram.hpp)
+// instead of sending media_to_agents. route_groups reports, every 250 ms,
+// the last unsequenced group the SFU used per agent.
 // Channel 1 (unreliable): media, binary:
 //   media_from_agent (place -> sfu): [u8 0x01][u8 n][n bytes agent id][media packet]
 //   media_to_agents  (sfu -> place): [u8 0x02][u16 BE count]{count x [u8 n][n bytes agent
@@ -16,9 +24,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,11 +48,23 @@ inline constexpr size_t kMaxLinkFanout = limits::kMaxPeers;
 inline constexpr size_t kMaxLinkControlBytes = 512 * 1024;
 inline constexpr uint8_t kMediaFromAgentTag = 0x01;
 inline constexpr uint8_t kMediaToAgentsTag = 0x02;
+// Longest abstract socket name in a welcome (sun_path holds 107 bytes after the NUL).
+inline constexpr size_t kMaxRelayNameBytes = 100;
 
 // --- control, place -> sfu ---
 struct Hello {
   int version = kLinkVersion;
   std::string secret;  // key for direct-path tokens (HMAC-SHA256), at least 16 bytes
+};
+// Where an agent's ENet peer is on the place's public socket, and how an ENet
+// datagram header names it; for an SFU that holds that socket.
+struct AgentRoute {
+  uint32_t ipv4 = 0;  // host byte order
+  uint16_t port = 0;
+  uint16_t header_peer = 0;  // outgoing peer id | outgoing session << 12
+  uint16_t mtu = 0;          // the peer's ENet MTU: the largest datagram
+  uint16_t first_group = 0;  // the first unsequenced group number to use
+  bool operator==(const AgentRoute&) const = default;
 };
 struct AgentJoined {
   std::string agent;
@@ -65,14 +87,20 @@ struct AgentPosition {
 struct Positions {
   std::vector<AgentPosition> agents;
 };
+// Sent only after the shared socket was handed over, for an agent already joined.
+struct AgentRouted {
+  std::string agent;
+  AgentRoute route;
+};
 using PlaceMessage =
-    std::variant<Hello, AgentJoined, AgentLeft, TrackAdded, TrackRemoved, Positions>;
+    std::variant<Hello, AgentJoined, AgentLeft, TrackAdded, TrackRemoved, Positions, AgentRouted>;
 
 // --- control, sfu -> place ---
 struct Welcome {
   int version = kLinkVersion;
   std::string direct_endpoint;  // HOST:PORT clients should use for the direct path
   uint32_t workers = 0;
+  std::string relay = {};  // abstract unix socket name for the shared socket; empty: none
 };
 struct LoadReport {
   uint32_t workers = 0;
@@ -82,7 +110,11 @@ struct LoadReport {
   uint64_t packets_out = 0;
   uint64_t packets_dropped = 0;
 };
-using SfuMessage = std::variant<Welcome, LoadReport>;
+// Agent -> the last unsequenced group the SFU used for it.
+struct RouteGroups {
+  std::vector<std::pair<std::string, uint16_t>> agents;
+};
+using SfuMessage = std::variant<Welcome, LoadReport, RouteGroups>;
 
 // Error codes: those of decode_json, "not_object", "unknown_type", "bad_field"
 // (missing or mistyped field; detail names it), "unsupported_version".

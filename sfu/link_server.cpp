@@ -1,7 +1,12 @@
 #include "sfu/link_server.hpp"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -53,9 +58,12 @@ void LinkServer::run(const std::atomic<bool>& stop) {
   while (!stop.load(std::memory_order_relaxed)) {
     // wait: for the link socket, direct-path packets or attach reports, at
     // most 1 ms (ENet's timers)
-    mesh_.wake(self).wait(static_cast<int>(host_->socket), 1, [&] {
-      return events_left || mesh_.depth(self) > 0 || reports_waiting();
-    });
+    const bool handover = mesh_.wake(self).wait(
+        static_cast<int>(host_->socket), 1,
+        [&] { return events_left || mesh_.depth(self) > 0 || reports_waiting(); },
+        place_socket_.poll_fd());
+    // shared socket: a place handing over (or closing) its public socket
+    if (handover && place_ != nullptr) place_socket_.service(secret_, mono_ns() * 1e-9);
     // poll + handle: control, and compatible-path media (fanned out here)
     events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {
                     handle(event, mono_ns());
@@ -70,9 +78,12 @@ void LinkServer::run(const std::atomic<bool>& stop) {
       mesh_.set_wanted(self, fanout_.active_compatible_count() > 0);
       next_reselect = now + kReselectSeconds;
     }
-    // send
+    // send: the shared socket's datagrams, then ENet's
+    send_datagrams();
     enet_host_flush(host_);
     if (now >= next_metrics) {
+      if (place_ != nullptr) place_socket_.service(secret_, now);  // when never idle
+      send_route_groups();
       publish_metrics();
       next_metrics = now + 0.25;
     }
@@ -109,6 +120,8 @@ void LinkServer::handle(const ENetEvent& event, int64_t now_ns) {
 
 void LinkServer::drop_place() {
   place_ = nullptr;
+  place_socket_.release();
+  routes_.clear();
   apply_everywhere(PlaceReset{});
 }
 
@@ -130,12 +143,15 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
       // Another place process, even on the same connection: its agents and
       // tracks are not the old ones.
       if (session_ > 0) apply_everywhere(PlaceReset{});
+      place_socket_.release();
+      routes_.clear();
       secret_ = hello->secret;
       ++session_;
     }
     apply_everywhere(LinkSecretChanged{secret_, session_});
-    const std::string welcome = link::encode_sfu_message(link::Welcome{
-        link::kLinkVersion, direct_endpoint_, static_cast<uint32_t>(workers_.size())});
+    const std::string welcome = link::encode_sfu_message(
+        link::Welcome{link::kLinkVersion, direct_endpoint_, static_cast<uint32_t>(workers_.size()),
+                      place_socket_.name()});
     enet_peer_send(peer, link::kLinkControl,
                    enet_packet_create(welcome.data(), welcome.size(), ENET_PACKET_FLAG_RELIABLE));
     log::info("link: place connected");
@@ -147,10 +163,13 @@ void LinkServer::handle_control(ENetPeer* peer, std::string_view bytes) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, link::AgentJoined>) {
           apply_everywhere(AgentJoined{m.agent});
+        } else if constexpr (std::is_same_v<T, link::AgentRouted>) {
+          if (fanout_.registry().has_agent(m.agent)) set_route(m.agent, m.route);
         } else if constexpr (std::is_same_v<T, link::AgentLeft>) {
           for (const auto& [track, info] : fanout_.registry().tracks()) {
             if (info.owner_agent == m.agent) ingress_.forget(track);
           }
+          routes_.erase(m.agent);
           apply_everywhere(AgentLeft{m.agent});
         } else if constexpr (std::is_same_v<T, link::TrackAdded>) {
           if (!fanout_.registry().has_agent(m.owner_agent)) {
@@ -220,16 +239,82 @@ void LinkServer::send_compatible(const PacketRef& packet,
     stats_.drop(DropReason::kLinkDown);
     return;
   }
-  // The place forwards one copy of the bytes to each agent; the link carries one.
-  for (size_t first = 0; first < agents.size(); first += link::kMaxLinkFanout) {
-    const size_t count = std::min(agents.size() - first, link::kMaxLinkFanout);
-    agent_views_.clear();
-    for (const std::string* agent : agents.subspan(first, count)) agent_views_.emplace_back(*agent);
-    const auto message = link::encode_media_to_agents(agent_views_, packet.bytes());
+  // Routed agents get the bytes straight from here on the place's socket;
+  // for the others the place forwards one copy to each, and the link carries one.
+  agent_views_.clear();
+  const bool shared = place_socket_.socket() >= 0;
+  bool added = false;
+  for (const std::string* agent : agents) {
+    auto route = shared ? routes_.find(*agent) : routes_.end();
+    if (route == routes_.end() || !fits_datagram(route->second.datagram, packet.bytes().size())) {
+      agent_views_.emplace_back(*agent);
+      continue;
+    }
+    datagrams_.add(route->second.datagram, route->second.next_group++, packet.bytes());
+    route->second.report = true;
+    added = true;
+  }
+  if (added) datagram_packets_.push_back(packet);
+  for (size_t first = 0; first < agent_views_.size(); first += link::kMaxLinkFanout) {
+    const size_t count = std::min(agent_views_.size() - first, link::kMaxLinkFanout);
+    const auto message =
+        link::encode_media_to_agents(std::span(agent_views_).subspan(first, count), packet.bytes());
     enet_peer_send(
         place_, link::kLinkMedia,
         enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT));
   }
+}
+
+void LinkServer::set_route(const std::string& agent, const link::AgentRoute& route) {
+  Route& r = routes_[agent];
+  r.datagram.address = {};
+  r.datagram.address.sin_family = AF_INET;
+  r.datagram.address.sin_addr.s_addr = htonl(route.ipv4);
+  r.datagram.address.sin_port = htons(route.port);
+  r.datagram.header_peer = route.header_peer;
+  r.datagram.mtu = route.mtu;
+  r.next_group = route.first_group;
+  r.report = true;  // confirms the route even before anything is sent on it
+}
+
+void LinkServer::send_datagrams() {
+  if (datagrams_.empty()) return;
+  std::span<mmsghdr> messages = datagrams_.pack();
+  const int fd = place_socket_.socket();
+  while (!messages.empty()) {
+    const int sent = ::sendmmsg(fd, messages.data(), static_cast<unsigned>(messages.size()),
+                                MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent > 0) {
+      messages = messages.subspan(static_cast<size_t>(sent));
+      continue;
+    }
+    // The first datagram failed: a full send buffer drops the rest of this
+    // pass; anything else drops that datagram only.
+    const int error = errno;
+    if (error == EINTR) continue;
+    const size_t dropped = error == EAGAIN || error == ENOBUFS ? messages.size() : 1;
+    for (size_t i = 0; i < dropped; ++i) stats_.drop(DropReason::kSocketFull);
+    if (error != EAGAIN && error != ENOBUFS) {
+      log::debug("shared socket: datagram refused: {}", std::strerror(error));
+    }
+    messages = messages.subspan(dropped);
+  }
+  datagrams_.clear();
+  datagram_packets_.clear();
+}
+
+void LinkServer::send_route_groups() {
+  if (place_ == nullptr) return;
+  link::RouteGroups report;
+  for (auto& [agent, route] : routes_) {
+    if (!route.report) continue;
+    route.report = false;
+    report.agents.emplace_back(agent, static_cast<uint16_t>(route.next_group - 1));
+  }
+  if (report.agents.empty()) return;
+  const std::string message = link::encode_sfu_message(report);
+  enet_peer_send(place_, link::kLinkControl,
+                 enet_packet_create(message.data(), message.size(), ENET_PACKET_FLAG_RELIABLE));
 }
 
 void LinkServer::publish_metrics() {
@@ -238,6 +323,7 @@ void LinkServer::publish_metrics() {
   metrics_.set_queue_depth(self, mesh_.depth(self));
   metrics_.set_listeners(self, fanout_.active_compatible_count());  // paused ones listen directly
   metrics_.set_tracks(fanout_.registry().tracks().size());
+  metrics_.set_shared_socket(place_socket_.socket() >= 0, routes_.size());
 }
 
 void LinkServer::send_load_report() {

@@ -11,8 +11,13 @@
 // compatible-path listeners. It applies the workers' direct-path attach
 // reports (pausing an agent's compatible-path listener), and sends a load
 // report every second. So compatible-path voice crosses no thread inside the
-// SFU. If the place disconnects, every thread gets PlaceReset (voice pauses)
-// and the place replays its agents and tracks when it reconnects.
+// SFU. While it holds the place's public socket (PlaceSocket, same machine
+// only) it writes compatible-path voice to every routed agent itself, packed
+// per listener once per pass (VoiceDatagrams, sendmmsg), and reports the
+// routes' unsequenced groups to the place every 250 ms; agents without a
+// route, or frames too large for one datagram, still go as media_to_agents. If the place
+// disconnects, every thread gets PlaceReset (voice pauses) and the place replays its agents and
+// tracks when it reconnects.
 //
 // Thread-safety: run() on one thread; the constructor binds (throws
 // std::runtime_error naming --link when it cannot).
@@ -22,15 +27,19 @@
 
 #include <atomic>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "proto/sfu_link.hpp"
 #include "sfu/control_event.hpp"
 #include "sfu/direct_worker.hpp"
 #include "sfu/fanout_worker.hpp"
 #include "sfu/media_ingress.hpp"
 #include "sfu/packet_mesh.hpp"
+#include "sfu/place_socket.hpp"
 #include "sfu/sfu_config.hpp"
 #include "sfu/sfu_metrics.hpp"
+#include "sfu/voice_datagrams.hpp"
 
 namespace allo::sfu {
 
@@ -59,6 +68,16 @@ class LinkServer : private CompatibleSink {
                        std::span<const std::string* const> agents) override;
   void publish_metrics();
   void send_load_report();
+  // The shared socket: routes from agent_joined, the pass's datagrams, reports.
+  void set_route(const std::string& agent, const proto::sfu_link::AgentRoute& route);
+  void send_datagrams();
+  void send_route_groups();
+
+  struct Route {
+    DatagramRoute datagram;
+    uint16_t next_group = 0;
+    bool report = false;  // a group not reported yet (or the route is new)
+  };
 
   std::string direct_endpoint_;
   std::vector<DirectWorker*> workers_;
@@ -72,6 +91,10 @@ class LinkServer : private CompatibleSink {
   FanoutWorker fanout_;  // the compatible-path listeners; its registry is the authoritative one
   MediaIngress ingress_;
   std::vector<std::string_view> agent_views_;  // scratch for send_compatible
+  PlaceSocket place_socket_;
+  std::unordered_map<std::string, Route> routes_;  // by agent
+  VoiceDatagrams datagrams_;                       // this pass's, sent before the ENet flush
+  std::vector<PacketRef> datagram_packets_;        // keeps their payloads alive until then
   const std::atomic<bool>* stop_ = nullptr;
 };
 

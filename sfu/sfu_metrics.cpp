@@ -76,6 +76,18 @@ SfuMetrics::SfuMetrics(prometheus::Registry& registry, size_t worker_count) {
                           .Help("SCHED_RR priority of the fan-out threads (0: normal scheduling)")
                           .Register(registry);
   rt_priority_ = &rt_priority.Add({});
+  shared_socket_ = &BuildGauge()
+                        .Name("allo_sfu_shared_socket")
+                        .Help(
+                            "1 while the SFU holds the place's public socket and sends "
+                            "compatible-path voice itself")
+                        .Register(registry)
+                        .Add({});
+  routes_ = &BuildGauge()
+                 .Name("allo_sfu_shared_socket_routes")
+                 .Help("Compatible-path agents the SFU can reach through the shared socket")
+                 .Register(registry)
+                 .Add({});
   tracks_ = &tracks.Add({});
   speakers_ = &speakers.Add({});
 
@@ -148,6 +160,11 @@ void SfuMetrics::set_speakers(size_t speakers) {
 
 void SfuMetrics::set_rt_priority(int priority) {
   rt_priority_->Set(priority);
+}
+
+void SfuMetrics::set_shared_socket(bool held, size_t routes) {
+  shared_socket_->Set(held ? 1 : 0);
+  routes_->Set(static_cast<double>(routes));
 }
 
 SfuTotals SfuMetrics::totals() const {

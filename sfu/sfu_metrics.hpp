@@ -40,6 +40,9 @@ class SfuMetrics {
   void set_tracks(size_t tracks);
   void set_speakers(size_t speakers);
   void set_rt_priority(int priority);
+  // Link thread: whether it holds the place's public socket, and how many
+  // compatible-path agents it can reach through it.
+  void set_shared_socket(bool held, size_t routes);
   SfuTotals totals() const;
 
  private:
@@ -48,6 +51,8 @@ class SfuMetrics {
   prometheus::Gauge* tracks_;
   prometheus::Gauge* speakers_;
   prometheus::Gauge* rt_priority_;
+  prometheus::Gauge* shared_socket_;
+  prometheus::Gauge* routes_;
 };
 
 }  // namespace allo::sfu

@@ -22,6 +22,8 @@ std::string_view drop_reason_name(DropReason reason) {
       return "unauthenticated";
     case DropReason::kLinkDown:
       return "link_down";
+    case DropReason::kSocketFull:
+      return "socket_full";
     case DropReason::kCount:
       break;
   }

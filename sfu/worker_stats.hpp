@@ -20,6 +20,7 @@ enum class DropReason : uint8_t {
   kQueueFull,        // a worker's inbound ring was full
   kUnauthenticated,  // direct-path media before a valid hello
   kLinkDown,         // compatible-path output while the place link is down
+  kSocketFull,       // the shared socket's send buffer was full (or refused the datagram)
   kCount,
 };
 std::string_view drop_reason_name(DropReason reason);

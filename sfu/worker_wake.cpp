@@ -23,14 +23,16 @@ void WorkerWake::prepare_sleep() {
   std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
-void WorkerWake::sleep(int socket_fd, int timeout_ms) {
-  pollfd fds[2] = {{socket_fd, POLLIN, 0}, {fd_, POLLIN, 0}};
-  ::poll(fds, 2, timeout_ms);
+bool WorkerWake::sleep(int socket_fd, int timeout_ms, int extra_fd) {
+  // poll() skips entries with a negative descriptor.
+  pollfd fds[3] = {{socket_fd, POLLIN, 0}, {fd_, POLLIN, 0}, {extra_fd, POLLIN, 0}};
+  ::poll(fds, 3, timeout_ms);
   sleeping_.store(false, std::memory_order_relaxed);
   if (fds[1].revents & POLLIN) {
     uint64_t count;
     [[maybe_unused]] ssize_t n = read(fd_, &count, sizeof count);
   }
+  return fds[2].revents != 0;
 }
 
 void WorkerWake::wake() {

@@ -28,14 +28,16 @@ class WorkerWake {
   // Worker: sleeps until `socket_fd` is readable, wake() is called, or
   // timeout_ms passes, unless has_work() (checked after announcing the
   // sleep, so a packet queued meanwhile is either seen or wakes it) says
-  // there is something to do already.
+  // there is something to do already. `extra_fd` (ignored when negative) is
+  // polled too; returns whether it was found ready (readable or closed).
   template <class HasWork>
-  void wait(int socket_fd, int timeout_ms, HasWork&& has_work) {
+  bool wait(int socket_fd, int timeout_ms, HasWork&& has_work, int extra_fd = -1) {
     prepare_sleep();
-    if (has_work())
+    if (has_work()) {
       sleeping_.store(false, std::memory_order_relaxed);
-    else
-      sleep(socket_fd, timeout_ms);
+      return false;
+    }
+    return sleep(socket_fd, timeout_ms, extra_fd);
   }
 
   // Producer: after pushing to one of the worker's queues.
@@ -46,7 +48,7 @@ class WorkerWake {
  private:
   void prepare_sleep();
   // Clears `sleeping` and any pending wake-up after the poll.
-  void sleep(int socket_fd, int timeout_ms);
+  bool sleep(int socket_fd, int timeout_ms, int extra_fd);
 
   int fd_;
   std::atomic<bool> sleeping_{false};

@@ -5,6 +5,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <map>
+#include <set>
+
 #include "place_fixture.hpp"
 #include "proto/media_packet.hpp"
 #include "sfu/direct_token.hpp"
@@ -276,6 +279,119 @@ TEST_F(SfuSessionTest, AReconnectReplaysEverythingAgain) {
   EXPECT_EQ(take_control().size(), first);
   send_media(1, 1);
   EXPECT_EQ(media.size(), 1u);
+}
+
+// The shared socket, with hooks that record instead of touching sockets.
+class SfuSessionSharedSocketTest : public SfuSessionTest {
+ public:
+  SfuSessionSharedSocketTest() {
+    session.set_shared_socket_hooks(SfuSession::SharedSocketHooks{
+        [this](AgentId id) -> std::optional<link::AgentRoute> {
+          if (unroutable.contains(id)) return std::nullopt;
+          return link::AgentRoute{0x7F000001, static_cast<uint16_t>(40000 + id), 0x1000, 1392, 0};
+        },
+        [this](const std::string& relay, const std::string& secret) {
+          lent_to.push_back(relay + "/" + secret);
+          return lend_works;
+        },
+        [this] { ++withdrawn; }});
+  }
+  void connect_and_welcome_with_relay() {
+    session.on_link_connected();
+    session.on_link_packet(
+        link::kLinkControl,
+        bytes_of(link::encode_sfu_message(link::Welcome{1, "10.0.0.5:21338", 2, "allo-sfu-abc"})));
+  }
+  // The first groups of the agent_route messages sent since the last call, by agent.
+  std::map<std::string, uint16_t> routes_sent() {
+    std::map<std::string, uint16_t> out;
+    for (const auto& m : take_control()) {
+      if (const auto* r = std::get_if<link::AgentRouted>(&m)) out[r->agent] = r->route.first_group;
+    }
+    return out;
+  }
+  void report(const std::string& agent, uint16_t group) {
+    session.on_link_packet(link::kLinkControl,
+                           bytes_of(link::encode_sfu_message(link::RouteGroups{{{agent, group}}})));
+  }
+
+  std::set<AgentId> unroutable;
+  std::vector<std::string> lent_to;
+  bool lend_works = true;
+  int withdrawn = 0;
+};
+
+TEST_F(SfuSessionSharedSocketTest, AWelcomeWithARelayLendsTheSocketThenRoutesEveryAnnouncedAgent) {
+  join(1);
+  join(2);
+  unroutable.insert(2);
+  place.on_connect(3, now);  // not announced: no route
+  session.on_link_connected();
+  EXPECT_TRUE(routes_sent().empty()) << "no route before the socket is lent";
+  session.on_link_packet(
+      link::kLinkControl,
+      bytes_of(link::encode_sfu_message(link::Welcome{1, "10.0.0.5:21338", 2, "allo-sfu-abc"})));
+  EXPECT_EQ(lent_to, std::vector<std::string>{std::string("allo-sfu-abc/") + kSecret});
+  EXPECT_TRUE(session.socket_lent());
+  EXPECT_EQ(routes_sent(), (std::map<std::string, uint16_t>{{"1", 1}}));
+  join(4);
+  auto sent = take_control();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::get<link::AgentJoined>(sent[0]).agent, "4");
+  const auto& route = std::get<link::AgentRouted>(sent[1]);
+  EXPECT_EQ(route.agent, "4");
+  EXPECT_EQ(route.route.port, 40004);
+  EXPECT_EQ(route.route.first_group, 1);
+  session.on_link_lost();
+  EXPECT_EQ(withdrawn, 1);
+  EXPECT_FALSE(session.socket_lent());
+}
+
+TEST_F(SfuSessionSharedSocketTest, NoRelayOrAFailedLendSendsNoRoutes) {
+  join(1);
+  connect_and_welcome();  // an SFU that offers no shared socket
+  EXPECT_TRUE(lent_to.empty());
+  EXPECT_TRUE(routes_sent().empty());
+  session.on_link_lost();
+  EXPECT_EQ(withdrawn, 0);
+  lend_works = false;  // an SFU on another machine
+  connect_and_welcome_with_relay();
+  EXPECT_EQ(lent_to.size(), 1u);
+  EXPECT_FALSE(session.socket_lent());
+  EXPECT_TRUE(routes_sent().empty());
+}
+
+TEST_F(SfuSessionSharedSocketTest, ANewSfuStartsPastEveryGroupTheLastOneMayHaveUsed) {
+  join(1);
+  join(2);
+  connect_and_welcome_with_relay();
+  EXPECT_EQ(routes_sent(), (std::map<std::string, uint16_t>{{"1", 1}, {"2", 1}}));
+  report("1", 500);  // agent 1 got 500 groups; agent 2 was never reported on
+  session.on_link_lost();
+  connect_and_welcome_with_relay();
+  EXPECT_EQ(routes_sent(), (std::map<std::string, uint16_t>{{"1", 500 + kRouteGroupMargin + 1},
+                                                            {"2", 1 + kRouteGroupMargin}}));
+  // Counting wraps at 16 bits, as ENet's groups do.
+  report("1", 65000);
+  session.on_link_lost();
+  connect_and_welcome_with_relay();
+  EXPECT_EQ(routes_sent()["1"], static_cast<uint16_t>(65000 + kRouteGroupMargin + 1));
+  // An agent that leaves and comes back is a new ENet peer: its groups start over.
+  place.on_disconnect(2);
+  take_control();
+  join(2);
+  EXPECT_EQ(routes_sent()["2"], 1);
+}
+
+TEST_F(SfuSessionSharedSocketTest, ReportsForUnknownAgentsAreIgnored) {
+  join(1);
+  connect_and_welcome_with_relay();
+  routes_sent();
+  report("999", 7);
+  report("not-a-number", 7);
+  session.on_link_lost();
+  connect_and_welcome_with_relay();
+  EXPECT_EQ(routes_sent(), (std::map<std::string, uint16_t>{{"1", 1 + kRouteGroupMargin}}));
 }
 
 }  // namespace

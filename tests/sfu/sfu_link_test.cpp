@@ -72,13 +72,57 @@ TEST(SfuLinkControl, PlaceMessagesKnownJson) {
   EXPECT_FLOAT_EQ(p.agents[0].z, -3.0f);
 }
 
+TEST(SfuLinkControl, SharedSocketMessagesKnownJson) {
+  EXPECT_EQ(encode_place_message(AgentRouted{"12", {0x7F000001, 40000, 0x1002, 1392, 2049}}),
+            R"({"agent":"12","route":{"group":2049,"ip":"127.0.0.1","mtu":1392,"peer":4098,)"
+            R"("port":40000},"type":"agent_route"})"
+            "\n");
+  auto welcome = decode_sfu_message(
+      R"({"type":"welcome","version":1,"direct_endpoint":"h:1","workers":2,"relay":"allo-sfu-x"})");
+  ASSERT_TRUE(welcome);
+  EXPECT_EQ(std::get<Welcome>(*welcome).relay, "allo-sfu-x");
+  auto old_welcome =
+      decode_sfu_message(R"({"type":"welcome","version":1,"direct_endpoint":"h:1","workers":2})");
+  ASSERT_TRUE(old_welcome);
+  EXPECT_TRUE(std::get<Welcome>(*old_welcome).relay.empty()) << "no shared socket offered";
+  auto groups = decode_sfu_message(R"({"type":"route_groups","agents":{"3":17}})");
+  ASSERT_TRUE(groups);
+  EXPECT_EQ(std::get<RouteGroups>(*groups).agents,
+            (std::vector<std::pair<std::string, uint16_t>>{{"3", 17}}));
+}
+
+TEST(SfuLinkControl, RejectsBadSharedSocketMessages) {
+  auto route = [](const std::string& fields) {
+    auto m = decode_place_message(R"({"type":"agent_route","agent":"1","route":{)" + fields + "}}");
+    return m ? std::string("ok") : m.error().detail;
+  };
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":1400,"group":3)"), "ok");
+  EXPECT_EQ(route(R"("ip":"::1","port":1,"peer":2,"mtu":1400,"group":3)"), "route.ip");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":1400,"group":65536)"), "route.group");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":1400)"), "route.group");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":0,"peer":2,"mtu":1400,"group":3)"), "route");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":100,"group":3)"), "route");
+  EXPECT_EQ(decode_place_message(R"({"type":"agent_route","agent":"1","route":[]})").error().detail,
+            "route");
+  EXPECT_EQ(decode_sfu_message(
+                R"({"type":"welcome","version":1,"direct_endpoint":"h:1","workers":2,"relay":7})")
+                .error()
+                .detail,
+            "relay");
+  EXPECT_EQ(decode_sfu_message(R"({"type":"route_groups","agents":{"3":-1}})").error().detail,
+            "agents.3");
+  EXPECT_EQ(decode_sfu_message(R"({"type":"route_groups","agents":[]})").error().detail, "agents");
+}
+
 TEST(SfuLinkControl, RoundTripsEveryPlaceMessage) {
-  const std::vector<PlaceMessage> messages = {Hello{1, "a-secret-of-16-bytes"},
-                                              AgentJoined{"x"},
-                                              AgentLeft{"x"},
-                                              TrackAdded{1, "x", "e"},
-                                              TrackRemoved{4000000000u},
-                                              Positions{{{"x", 1, 2, 3}, {"y", 0, 0, 0}}}};
+  const std::vector<PlaceMessage> messages = {
+      Hello{1, "a-secret-of-16-bytes"},
+      AgentJoined{"x"},
+      AgentLeft{"x"},
+      TrackAdded{1, "x", "e"},
+      TrackRemoved{4000000000u},
+      Positions{{{"x", 1, 2, 3}, {"y", 0, 0, 0}}},
+      AgentRouted{"x", {0x7F000001, 5000, 0x1003, 1392, 9}}};
   for (const PlaceMessage& message : messages) {
     const std::string encoded = encode_place_message(message);
     auto decoded = decode_place_message(encoded);
@@ -89,7 +133,9 @@ TEST(SfuLinkControl, RoundTripsEveryPlaceMessage) {
 
 TEST(SfuLinkControl, RoundTripsSfuMessages) {
   for (const SfuMessage& message :
-       std::vector<SfuMessage>{Welcome{1, "127.0.0.1:21338", 2}, LoadReport{2, 3, 4, 5, 6, 7}}) {
+       std::vector<SfuMessage>{Welcome{1, "127.0.0.1:21338", 2}, LoadReport{2, 3, 4, 5, 6, 7},
+                               Welcome{1, "127.0.0.1:21338", 2, "allo-sfu-0a1b"},
+                               RouteGroups{{{"7", 65535}, {"12", 0}}}}) {
     const std::string encoded = encode_sfu_message(message);
     auto decoded = decode_sfu_message(encoded);
     ASSERT_TRUE(decoded) << encoded;
