@@ -2,10 +2,17 @@
 // place on the link and SDK clients on the direct path, with real Opus.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <map>
 
+#include "common/fd_passing.hpp"
 #include "opus_test_signal.hpp"
 #include "proto/limits.hpp"
 #include "proto/media_packet.hpp"
@@ -13,6 +20,7 @@
 #include "sfu/direct_token.hpp"
 #include "sfu/opus_level_meter.hpp"
 #include "sfu_process.hpp"
+#include "tests/support/enet_loopback_pair.hpp"
 #include "tests/support/thread_sched.hpp"
 
 namespace allo::sfu {
@@ -51,6 +59,10 @@ class SfuDaemonTest : public ::testing::Test {
                 {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
             if (m && std::holds_alternative<link::Welcome>(*m))
               welcome = std::get<link::Welcome>(*m);
+            if (m && std::holds_alternative<link::RouteGroups>(*m)) {
+              for (const auto& [agent, group] : std::get<link::RouteGroups>(*m).agents)
+                reported_group[agent] = group;
+            }
             return;
           }
           auto media = link::parse_media_to_agents(bytes);
@@ -152,6 +164,7 @@ class SfuDaemonTest : public ::testing::Test {
   std::map<std::string, std::string> replies;
   std::optional<link::Welcome> welcome;
   std::map<std::string, std::vector<std::vector<uint8_t>>> to_agent;
+  std::map<std::string, uint16_t> reported_group;  // route_groups, latest per agent
   std::vector<std::vector<uint8_t>> opus = test::encode_sine(0.5f, 440, 100);
   size_t frame = 0;
 };
@@ -296,6 +309,113 @@ TEST_F(SfuDaemonTest, VoiceResumesAfterAnSfuRestart) {
   to_agent.clear();
   ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 10; }, 5s));
   expect_intact_opus(to_agent["bob"], 1);
+}
+
+// The place's public socket, played by an ENet host whose one client is
+// bob's seed connection; the test lends its socket to the SFU.
+class SfuDaemonSharedSocketTest : public SfuDaemonTest {
+ protected:
+  void SetUp() override {
+    SfuDaemonTest::SetUp();
+    ASSERT_TRUE(public_host.connect());
+    ASSERT_FALSE(welcome->relay.empty()) << "the SFU offers a shared socket";
+  }
+  void TearDown() override {
+    if (lender >= 0) close(lender);
+  }
+  // Connects to the SFU's relay and hands over the public socket with `secret`.
+  int lend(const std::string& secret) {
+    const int connection = connect_abstract(welcome->relay);
+    EXPECT_GE(connection, 0) << std::strerror(errno);
+    EXPECT_EQ(send_with_fd(connection, secret, static_cast<int>(public_host.server->socket)), 0);
+    return connection;
+  }
+  void route_bob(uint16_t first_group) {
+    const ENetPeer& peer = *public_host.server_peer;
+    link::AgentRoute route{
+        ntohl(peer.address.host), peer.address.port,
+        static_cast<uint16_t>(peer.outgoingPeerID | (peer.outgoingSessionID << 12 & 0x3000)),
+        static_cast<uint16_t>(peer.mtu), first_group};
+    place->send(link::kLinkControl, link::encode_place_message(link::AgentRouted{"bob", route}),
+                true);
+  }
+  // Alice talks on the compatible path; bob's seed connection and the place
+  // link are pumped until `done()`.
+  bool alice_talks_to_bob_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    ENetEvent event;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      send_compatible("alice", 1, opus[frame++ % opus.size()]);
+      place->pump(10ms);
+      for (int i = 0; i < 10; ++i) {
+        enet_host_service(public_host.server, &event, 0);
+        if (enet_host_service(public_host.client, &event, 1) > 0 &&
+            event.type == ENET_EVENT_TYPE_RECEIVE) {
+          if (event.channelID == limits::kChannelMedia)
+            bob_heard.emplace_back(event.packet->data,
+                                   event.packet->data + event.packet->dataLength);
+          enet_packet_destroy(event.packet);
+        }
+      }
+    }
+    return done();
+  }
+
+  testing::EnetLoopbackPair public_host{limits::kChannelCount};
+  int lender = -1;
+  std::vector<std::vector<uint8_t>> bob_heard;
+};
+
+TEST_F(SfuDaemonSharedSocketTest, RoutedAgentsGetVoiceStraightFromTheSfuOthersThroughThePlace) {
+  lender = lend(kSecret);
+  ASSERT_TRUE(wait_metric("allo_sfu_shared_socket", "", 1));
+  play_place_state();
+  route_bob(1);
+  ASSERT_TRUE(alice_talks_to_bob_until([&] {
+    return bob_heard.size() >= 10 && to_agent["carol"].size() >= 10 && reported_group["bob"] >= 10;
+  }));
+  expect_intact_opus(bob_heard, 1);
+  EXPECT_TRUE(to_agent["bob"].empty()) << "bob's voice no longer passes through the place";
+  EXPECT_EQ(sfu->metric("allo_sfu_shared_socket_routes"), 1);
+
+  // The place takes its socket back (it exits, or its link drops): bob's
+  // voice goes through the place again.
+  close(lender);
+  lender = -1;
+  ASSERT_TRUE(place->pump_until([&] { return sfu->metric("allo_sfu_shared_socket") == 0; }, 3s));
+  ASSERT_TRUE(alice_talks_to_bob_until([&] { return to_agent["bob"].size() >= 3; }));
+}
+
+TEST_F(SfuDaemonSharedSocketTest, AHandOverWithTheWrongSecretIsRefusedAndClosed) {
+  const int wrong = lend("not-the-link-secret");
+  char byte;
+  // The SFU closes a refused connection: a read sees the end of it.
+  ASSERT_TRUE(place->pump_until([&] { return recv(wrong, &byte, 1, MSG_DONTWAIT) == 0; }, 3s));
+  close(wrong);
+  EXPECT_EQ(sfu->metric("allo_sfu_shared_socket"), 0);
+  lender = lend(kSecret);  // the right one still works after it
+  ASSERT_TRUE(wait_metric("allo_sfu_shared_socket", "", 1));
+}
+
+TEST_F(SfuDaemonSharedSocketTest, ARestartedSfuDeliversFromTheGroupThePlaceHandsIt) {
+  lender = lend(kSecret);
+  ASSERT_TRUE(wait_metric("allo_sfu_shared_socket", "", 1));
+  play_place_state();
+  route_bob(1);
+  ASSERT_TRUE(alice_talks_to_bob_until([&] { return reported_group["bob"] >= 5; }));
+  const uint16_t used = reported_group["bob"];
+  sfu->stop();
+  ASSERT_TRUE(place->pump_until([&] { return !place->connected(); }, 3s));
+  close(lender);
+  sfu->start();
+  connect_place();
+  lender = lend(kSecret);
+  ASSERT_TRUE(wait_metric("allo_sfu_shared_socket", "", 1));
+  play_place_state();
+  route_bob(static_cast<uint16_t>(used + 2048 + 1));  // as SfuSession does
+  bob_heard.clear();
+  ASSERT_TRUE(alice_talks_to_bob_until([&] { return bob_heard.size() >= 10; }));
+  expect_intact_opus(bob_heard, 1);
 }
 
 class SfuDaemonRealtimeTest : public SfuDaemonTest {
