@@ -2,7 +2,9 @@
 
 #include <poll.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "common/enet_events.hpp"
@@ -31,8 +33,16 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
     throw std::runtime_error("listen: cannot resolve host " + config.listen.host);
   }
   address.port = config.listen.port;
-  host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0);
-  if (!host_) throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
+  // A local SFU may still hold the previous place's socket for a moment
+  // after that process died (it closes it when their connection closes):
+  // retry briefly before calling the address taken.
+  const double give_up = mono_seconds() + kBindRetrySeconds;
+  while (!(host_ = enet_host_create(&address, config.max_peers, limits::kChannelCount, 0, 0))) {
+    if (mono_seconds() >= give_up) {
+      throw std::runtime_error("listen: cannot bind UDP " + config.listen.to_string());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   host_->maximumPacketSize = kEnetMaximumPacketSize;
   set_public_socket_buffers(static_cast<int>(host_->socket), "listen " + config.listen.to_string());
   slots_ = std::make_unique<PeerSlots>(host_);

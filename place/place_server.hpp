@@ -68,6 +68,8 @@ class PlaceServer : public Outbox {
 // ENet refuses (drops without reassembly) packets larger than this; packets
 // between limits::kMaxPacketBytes and this get an error reply.
 inline constexpr size_t kEnetMaximumPacketSize = 4 * 1024 * 1024;
+// How long the constructor keeps trying to bind a public address in use.
+inline constexpr double kBindRetrySeconds = 2.0;
 // Events handled per loop pass before the tick gets its turn.
 inline constexpr int kMaxEventsPerPoll = 4096;
 

@@ -33,7 +33,8 @@ LinkServer::LinkServer(const SfuConfig& config, std::string direct_endpoint,
       mesh_(mesh),
       metrics_(metrics),
       fanout_(daemon_fanout_config(config), nullptr, this, stats_),
-      ingress_(fanout_.registry()) {
+      ingress_(fanout_.registry()),
+      place_socket_(config.shared_socket) {
   ENetAddress address{};
   address.port = config.link.port;
   if (enet_address_set_host_ip(&address, config.link.host.c_str()) != 0) {

@@ -46,7 +46,8 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-PlaceSocket::PlaceSocket() {
+PlaceSocket::PlaceSocket(bool enabled) {
+  if (!enabled) return;
   std::string name = random_name();
   listener_ = name.empty() ? -1 : listen_abstract(name);
   if (listener_ < 0) {

@@ -17,10 +17,11 @@ namespace allo::sfu {
 
 class PlaceSocket {
  public:
-  // Listens on a fresh random abstract name. When it cannot, it logs a
-  // warning and stays disabled (name() empty): voice then goes through the
-  // place, as with an SFU on another machine.
-  PlaceSocket();
+  // Listens on a fresh random abstract name when `enabled`. When it cannot,
+  // it logs a warning and stays disabled (name() empty), as when not
+  // enabled: voice then goes through the place, as with an SFU on another
+  // machine.
+  explicit PlaceSocket(bool enabled);
   ~PlaceSocket();
   PlaceSocket(const PlaceSocket&) = delete;
   PlaceSocket& operator=(const PlaceSocket&) = delete;

@@ -66,6 +66,14 @@ proto::Result<void> apply(SfuConfig& config, std::string_view name, std::string_
         config.rt_priority > kMaxRtPriority) {
       return bad(name, value, "0..99");
     }
+  } else if (name == "shared-socket" || name == "shared_socket") {
+    if (value == "on" || value == "true") {
+      config.shared_socket = true;
+    } else if (value == "off" || value == "false") {
+      config.shared_socket = false;
+    } else {
+      return bad(name, value, "on or off");
+    }
   } else if (name == "log-level" || name == "log_level") {
     log::Level level;
     if (!log::parse_level(value, level)) return bad(name, value, "debug|info|warn|error");
@@ -142,6 +150,8 @@ std::string sfu_usage() {
   --rt-priority N           run the link thread and workers under SCHED_RR at priority
                             N (1..99; needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal
                             scheduling (default 0)
+  --shared-socket on|off    offer a place on this machine to send its compatible-path
+                            voice from here, on the place's own socket (default on)
   --log-level LEVEL         debug|info|warn|error (default info)
   --config FILE             JSON object with the same settings (keys without dashes);
                             flags given on the command line override it

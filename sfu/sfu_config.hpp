@@ -24,6 +24,7 @@ struct SfuConfig {
   float radius = 0;              // metres; 0 = no distance culling
   size_t queue_capacity = 4096;  // packets per (source, worker) ring
   int rt_priority = 0;           // SCHED_RR priority of the fan-out threads; 0 = normal
+  bool shared_socket = true;     // offer to send a local place's compatible-path voice itself
   std::string log_level = "info";
   bool help = false;
 };

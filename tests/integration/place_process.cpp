@@ -10,20 +10,30 @@ namespace allo::testing {
 
 PlaceProcess::PlaceProcess(std::vector<std::string> extra_args, const std::string& name)
     : port(free_udp_port()), metrics_port(free_tcp_port()) {
-  std::vector<std::string> argv = {std::string(ALLO_BIN_DIR) + "/alloplace",
-                                   "--listen",
-                                   "127.0.0.1:" + std::to_string(port),
-                                   "--metrics",
-                                   "127.0.0.1:" + std::to_string(metrics_port),
-                                   "--name",
-                                   name,
-                                   "--log-level",
-                                   "warn"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  process_ = std::make_unique<ChildProcess>(argv);
+  argv_ = {std::string(ALLO_BIN_DIR) + "/alloplace",
+           "--listen",
+           "127.0.0.1:" + std::to_string(port),
+           "--metrics",
+           "127.0.0.1:" + std::to_string(metrics_port),
+           "--name",
+           name,
+           "--log-level",
+           "warn"};
+  argv_.insert(argv_.end(), extra_args.begin(), extra_args.end());
+  start();
+}
+
+void PlaceProcess::start() {
+  process_ = std::make_unique<ChildProcess>(argv_);
   // Ready when the metrics endpoint answers (it starts before the ENet loop).
   bool up = wait_until([&] { return !metrics().empty(); }, 10.0, [] {});
   EXPECT_TRUE(up) << "alloplace did not start";
+}
+
+void PlaceProcess::restart_now() {
+  process_->kill_now(SIGKILL);
+  process_->wait(5);
+  start();
 }
 
 PlaceProcess::~PlaceProcess() {

@@ -23,12 +23,17 @@ class PlaceProcess {
     return metric_value(metrics(), name, labels);
   }
   void kill_now();
+  // SIGKILL, then at once a new alloplace with the same arguments and ports.
+  void restart_now();
   pid_t pid() const { return process_->pid(); }
 
   uint16_t port;
   uint16_t metrics_port;
 
  private:
+  void start();
+
+  std::vector<std::string> argv_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -179,6 +179,10 @@ TEST_F(VoiceE2E, CompatiblePathCarriesRealOpusBetweenSeedClients) {
   ASSERT_TRUE(speak_until(track, [&] { return listener.media.size() >= 10; }));
   expect_intact_voice(listener.media, track);
   EXPECT_TRUE(speaker.media.empty()) << "a speaker does not hear itself";
+  // On one machine the place lends its socket: the SFU wrote those packets.
+  EXPECT_EQ(sfu_->metric("allo_sfu_shared_socket"), 1);
+  EXPECT_GE(sfu_->metric("allo_sfu_shared_socket_routes"), 3);
+  EXPECT_EQ(sfu_->metric("allo_sfu_dropped_total", "reason=\"socket_full\""), 0);
 }
 
 TEST_F(VoiceE2E, NonOwnersMediaIsDroppedByThePlaceAndCounted) {
@@ -226,6 +230,33 @@ TEST_F(VoiceE2E, MediaTokenOpensTheDirectPathToTheSfu) {
     return heard.size() >= 10;
   }));
   expect_intact_voice(heard, track);
+}
+
+// Restarts the suite's place.
+TEST_F(VoiceE2E, APlaceKilledBesideItsSfuGetsItsPortBackAndLendsItsSocketAgain) {
+  ASSERT_TRUE(wait_until([&] { return sfu_->metric("allo_sfu_shared_socket") == 1; }, 5.0,
+                         [&] { pump_all(); }));
+  // The SFU holds a copy of the dead place's socket until it sees their
+  // connection close; the new place must still get the port.
+  place_->restart_now();
+  observer = join(*place_, "observer");
+  SeedClient talker, hearer;
+  talker.join(place_->port, "talker");
+  hearer.join(place_->port, "hearer");
+  ASSERT_TRUE(wait_for_media_service(true));
+  const uint32_t track = talker.allocate_track();
+  ASSERT_NE(track, 0u);
+  ASSERT_TRUE(wait_until([&] { return hearer.media.size() >= 10; }, 5.0,
+                         [&] {
+                           talker.send_media(track, opus[frame++ % opus.size()]);
+                           for (int i = 0; i < 10; ++i) {
+                             talker.pump(1);
+                             hearer.pump(1);
+                             observer->poll(0);
+                           }
+                         }));
+  expect_intact_voice(hearer.media, track);
+  EXPECT_EQ(sfu_->metric("allo_sfu_shared_socket"), 1) << "lent again by the new place";
 }
 
 // Keep last: it restarts the suite's SFU.

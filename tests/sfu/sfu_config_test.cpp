@@ -21,6 +21,8 @@ TEST(SfuConfig, DefaultsAndFlags) {
   EXPECT_EQ(config->link.to_string(), "127.0.0.1:21338");
   EXPECT_EQ(config->rt_priority, 20);
   EXPECT_EQ(parse_sfu_args({})->rt_priority, 0) << "normal scheduling unless asked";
+  EXPECT_TRUE(parse_sfu_args({})->shared_socket);
+  EXPECT_FALSE(parse_sfu_args({"--shared-socket", "off"})->shared_socket);
 }
 
 TEST(SfuConfig, BadSettingsNameTheSetting) {
@@ -36,6 +38,8 @@ TEST(SfuConfig, BadSettingsNameTheSetting) {
   EXPECT_EQ(parse_sfu_args({"--rt-priority", "-3"}).error().detail,
             "rt-priority: expected 0..99, got '-3'");
   EXPECT_EQ(parse_sfu_args({"--workers"}).error().detail, "--workers: missing value");
+  EXPECT_EQ(parse_sfu_args({"--shared-socket", "maybe"}).error().detail,
+            "shared-socket: expected on or off, got 'maybe'");
 }
 
 TEST(SfuConfig, FileThenFlagsOverride) {

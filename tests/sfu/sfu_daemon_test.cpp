@@ -418,6 +418,20 @@ TEST_F(SfuDaemonSharedSocketTest, ARestartedSfuDeliversFromTheGroupThePlaceHands
   expect_intact_opus(bob_heard, 1);
 }
 
+class SfuDaemonWithoutSharedSocketTest : public SfuDaemonTest {
+ protected:
+  std::vector<std::string> sfu_args() const override {
+    return {"--workers", "2", "--shared-socket", "off"};
+  }
+};
+
+TEST_F(SfuDaemonWithoutSharedSocketTest, TheWelcomeOffersNoRelayAndVoiceGoesThroughThePlace) {
+  EXPECT_TRUE(welcome->relay.empty());
+  play_place_state();
+  ASSERT_TRUE(alice_talks_until([&] { return to_agent["bob"].size() >= 3; }, 5s));
+  EXPECT_EQ(sfu->metric("allo_sfu_shared_socket"), 0);
+}
+
 class SfuDaemonRealtimeTest : public SfuDaemonTest {
  protected:
   std::vector<std::string> sfu_args() const override {
