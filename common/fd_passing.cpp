@@ -86,7 +86,6 @@ int receive_with_fd(int socket, FdMessage& out) {
   message.msg_controllen = sizeof control;
   const ssize_t n = ::recvmsg(socket, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   if (n < 0) return errno == EWOULDBLOCK ? EAGAIN : errno;
-  if (n == 0) return ECONNRESET;
   for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr;
        header = CMSG_NXTHDR(&message, header)) {
     if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
@@ -100,10 +99,12 @@ int receive_with_fd(int socket, FdMessage& out) {
         ::close(fd);
     }
   }
-  if (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+  // An empty message is the peer's end (or carries nothing worth keeping);
+  // a descriptor that came with it is closed, not leaked.
+  if (n == 0 || (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
     if (out.fd >= 0) ::close(out.fd);
     out.fd = -1;
-    return EMSGSIZE;
+    return n == 0 ? ECONNRESET : EMSGSIZE;
   }
   out.bytes.assign(buffer, static_cast<size_t>(n));
   return 0;

@@ -69,7 +69,10 @@ Result<AgentRoute> decode_route(const json& doc) {
     if (!value) return fail("bad_field", std::string("route.") + key);
     *field = *value;
   }
-  if (route.port == 0 || route.mtu < 576) return fail("bad_field", "route");
+  // ENet's MTU range; the header's top two bits are flags, not peer bits.
+  if (route.port == 0 || route.mtu < 576 || route.mtu > 4096 || (route.header_peer & 0xC000) != 0) {
+    return fail("bad_field", "route");
+  }
   return route;
 }
 

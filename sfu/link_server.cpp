@@ -64,7 +64,8 @@ void LinkServer::run(const std::atomic<bool>& stop) {
         [&] { return events_left || mesh_.depth(self) > 0 || reports_waiting(); },
         place_socket_.poll_fd());
     // shared socket: a place handing over (or closing) its public socket
-    if (handover && place_ != nullptr) place_socket_.service(secret_, mono_ns() * 1e-9);
+    // (without a place, any connection is refused: no secret matches "")
+    if (handover) place_socket_.service(place_ != nullptr ? secret_ : "", mono_ns() * 1e-9);
     // poll + handle: control, and compatible-path media (fanned out here)
     events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {
                     handle(event, mono_ns());
@@ -83,7 +84,7 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     send_datagrams();
     enet_host_flush(host_);
     if (now >= next_metrics) {
-      if (place_ != nullptr) place_socket_.service(secret_, now);  // when never idle
+      place_socket_.service(place_ != nullptr ? secret_ : "", now);  // when never idle
       send_route_groups();
       publish_metrics();
       next_metrics = now + 0.25;
@@ -280,8 +281,13 @@ void LinkServer::set_route(const std::string& agent, const link::AgentRoute& rou
 
 void LinkServer::send_datagrams() {
   if (datagrams_.empty()) return;
-  std::span<mmsghdr> messages = datagrams_.pack();
   const int fd = place_socket_.socket();
+  if (fd < 0) {  // given back during this pass (the place left)
+    datagrams_.clear();
+    datagram_packets_.clear();
+    return;
+  }
+  std::span<mmsghdr> messages = datagrams_.pack();
   while (!messages.empty()) {
     const int sent = ::sendmmsg(fd, messages.data(), static_cast<unsigned>(messages.size()),
                                 MSG_DONTWAIT | MSG_NOSIGNAL);

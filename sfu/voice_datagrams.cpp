@@ -8,9 +8,11 @@ void VoiceDatagrams::add(const DatagramRoute& route, uint16_t group,
                          std::span<const uint8_t> payload) {
   const auto entry = static_cast<uint32_t>(entries_.size());
   entries_.push_back({payload, group, kEnd});
-  auto [it, fresh] = index_.try_emplace(&route, static_cast<uint32_t>(listeners_.size()));
+  const uint64_t key = (uint64_t{route.address.sin_addr.s_addr} << 32) |
+                       (uint64_t{route.address.sin_port} << 16) | route.header_peer;
+  auto [it, fresh] = index_.try_emplace(key, static_cast<uint32_t>(listeners_.size()));
   if (fresh) {
-    listeners_.push_back({&route, entry, entry});
+    listeners_.push_back({route, entry, entry});
   } else {
     Listener& listener = listeners_[it->second];
     entries_[listener.last].next = entry;
@@ -30,8 +32,8 @@ std::span<mmsghdr> VoiceDatagrams::pack() {
   iov_.reserve(3 * entries_.size());
   messages_.reserve(entries_.size());
   for (Listener& listener : listeners_) {
-    const DatagramRoute& route = *listener.route;
-    size_t bytes = route.mtu;  // forces a new datagram for the first entry
+    const DatagramRoute& route = listener.route;  // listeners_ does not move in here
+    size_t bytes = route.mtu;                     // forces a new datagram for the first entry
     for (uint32_t e = listener.first; e != kEnd; e = entries_[e].next) {
       const Entry& entry = entries_[e];
       const size_t command_bytes = kUnsequencedCommandBytes + entry.payload.size();
@@ -39,7 +41,7 @@ std::span<mmsghdr> VoiceDatagrams::pack() {
         headers_.push_back(datagram_header(route.header_peer));
         iov_.push_back({headers_.back().data(), headers_.back().size()});
         mmsghdr message{};
-        message.msg_hdr.msg_name = const_cast<sockaddr_in*>(&route.address);
+        message.msg_hdr.msg_name = &listener.route.address;
         message.msg_hdr.msg_namelen = sizeof(sockaddr_in);
         message.msg_hdr.msg_iov = &iov_.back();
         message.msg_hdr.msg_iovlen = 1;

@@ -3,8 +3,9 @@
 // listener's frames share datagrams, in the order they came, up to its MTU,
 // each frame one unsequenced command on channel 3, as ENet's own per-peer
 // queues do between flushes. Socket-free: it produces the mmsghdr array the
-// link thread hands to sendmmsg. Payloads are referenced, never copied; they
-// and the routes must outlive the datagrams (until clear()).
+// link thread hands to sendmmsg. Payloads are referenced, never copied, and
+// must outlive the datagrams (until clear()); routes are copied, so a route
+// that changes or goes away after add() does not touch what was added.
 //
 // Thread-safety: none (the link thread's own object).
 #pragma once
@@ -52,7 +53,7 @@ class VoiceDatagrams {
     uint32_t next;  // the next entry of the same listener, or kEnd
   };
   struct Listener {
-    const DatagramRoute* route;
+    DatagramRoute route;
     uint32_t first;
     uint32_t last;
   };
@@ -60,7 +61,7 @@ class VoiceDatagrams {
 
   std::vector<Entry> entries_;
   std::vector<Listener> listeners_;
-  std::unordered_map<const DatagramRoute*, uint32_t> index_;  // route -> listener
+  std::unordered_map<uint64_t, uint32_t> index_;  // address, port, header peer -> listener
   std::vector<std::array<uint8_t, kDatagramHeaderBytes>> headers_;
   std::vector<std::array<uint8_t, kUnsequencedCommandBytes>> commands_;
   std::vector<iovec> iov_;

@@ -3,6 +3,7 @@
 // peer gone) come back as their errno values.
 #include "common/fd_passing.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +68,24 @@ TEST(FdPassing, APeerThatClosedIsConnectionReset) {
   FdMessage message;
   EXPECT_EQ(receive_with_fd(server.fd, message), ECONNRESET);
   EXPECT_LT(message.fd, 0);
+}
+
+TEST(FdPassing, ADescriptorSentWithAnEmptyMessageIsClosedNotLeaked) {
+  const std::string name = unique_name("empty");
+  Fd listener{listen_abstract(name)};
+  Fd client{connect_abstract(name)};
+  ASSERT_GE(client.fd, 0);
+  Fd server{accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC)};
+  int pipe_fds[2];
+  ASSERT_EQ(pipe2(pipe_fds, O_NONBLOCK), 0);
+  Fd read_end{pipe_fds[0]};
+  ASSERT_EQ(send_with_fd(client.fd, "", pipe_fds[1]), 0);
+  close(pipe_fds[1]);  // the only copy left is the one in flight
+  FdMessage message;
+  EXPECT_EQ(receive_with_fd(server.fd, message), ECONNRESET);
+  EXPECT_LT(message.fd, 0);
+  char c;
+  EXPECT_EQ(read(read_end.fd, &c, 1), 0) << "no writer left: the received copy was closed";
 }
 
 TEST(FdPassing, OversizedMessagesAreRefusedBeforeSending) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -395,6 +396,24 @@ TEST_F(SfuDaemonSharedSocketTest, AHandOverWithTheWrongSecretIsRefusedAndClosed)
   EXPECT_EQ(sfu->metric("allo_sfu_shared_socket"), 0);
   lender = lend(kSecret);  // the right one still works after it
   ASSERT_TRUE(wait_metric("allo_sfu_shared_socket", "", 1));
+}
+
+TEST_F(SfuDaemonSharedSocketTest, WithoutAPlaceEveryHandOverIsRefused) {
+  place->disconnect();
+  // The SFU closes a connection it refuses (a read sees its end). One left
+  // unanswered would keep the link thread's poll() ready, spinning it.
+  auto closed_by_sfu = [](int connection) {
+    pollfd ready{connection, POLLIN, 0};
+    char byte;
+    return ::poll(&ready, 1, 3000) == 1 && recv(connection, &byte, 1, MSG_DONTWAIT) == 0;
+  };
+  // The first may race the disconnect; by the second the place is gone.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int connection = lend(kSecret);
+    EXPECT_TRUE(closed_by_sfu(connection)) << "attempt " << attempt;
+    close(connection);
+  }
+  EXPECT_EQ(sfu->metric("allo_sfu_shared_socket"), 0);
 }
 
 TEST_F(SfuDaemonSharedSocketTest, ARestartedSfuDeliversFromTheGroupThePlaceHandsIt) {

@@ -102,6 +102,9 @@ TEST(SfuLinkControl, RejectsBadSharedSocketMessages) {
   EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":1400)"), "route.group");
   EXPECT_EQ(route(R"("ip":"127.0.0.1","port":0,"peer":2,"mtu":1400,"group":3)"), "route");
   EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":100,"group":3)"), "route");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":2,"mtu":4097,"group":3)"), "route");
+  EXPECT_EQ(route(R"("ip":"127.0.0.1","port":1,"peer":49153,"mtu":1400,"group":3)"), "route")
+      << "bits 14-15 are ENet header flags";
   EXPECT_EQ(decode_place_message(R"({"type":"agent_route","agent":"1","route":[]})").error().detail,
             "route");
   EXPECT_EQ(decode_sfu_message(

@@ -85,6 +85,21 @@ TEST(VoiceDatagrams, ADatagramNeverExceedsTheListenersMtu) {
   EXPECT_EQ(datagram_bytes(messages[3]), 2u + 208u);
 }
 
+TEST(VoiceDatagrams, ARouteChangedOrGoneAfterAddDoesNotTouchWhatWasAdded) {
+  const auto frame = bytes_of("x\n");
+  VoiceDatagrams datagrams;
+  {
+    DatagramRoute route = route_to(5000, 0x1001);
+    datagrams.add(route, 1, frame);
+    route.address.sin_port = htons(6000);  // the link thread's route table changed...
+    route.header_peer = 0x2002;
+  }  // ...or the route is gone
+  auto messages = datagrams.pack();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(reinterpret_cast<sockaddr_in*>(messages[0].msg_hdr.msg_name)->sin_port, htons(5000));
+  EXPECT_EQ(flatten(messages[0])[0], 0x10);
+}
+
 // The server host plays the place; the datagrams go out on its socket.
 class VoiceDatagramsOverEnet : public ::testing::Test {
  protected:
