@@ -39,6 +39,13 @@ SfuSession::SfuSession(Place& place, const TrackAllocator& tracks, Outbox& to_ag
   place_.add_observer(this);
 }
 
+std::optional<AgentId> SfuSession::parse_link_agent_id(std::string_view agent) {
+  AgentId id = 0;
+  auto [end, ec] = std::from_chars(agent.data(), agent.data() + agent.size(), id);
+  if (ec != std::errc() || end != agent.data() + agent.size()) return std::nullopt;
+  return id;
+}
+
 void SfuSession::send_control(const link::PlaceMessage& message) {
   if (!connected_) return;
   send_(link::kLinkControl, as_bytes(link::encode_place_message(message)));
@@ -89,10 +96,8 @@ void SfuSession::on_link_packet(uint8_t channel, std::span<const uint8_t> bytes)
     if (metrics_) metrics_->set_load(*load);
   } else if (const auto* groups = std::get_if<link::RouteGroups>(&*message)) {
     for (const auto& [agent, group] : groups->agents) {
-      AgentId id = 0;
-      auto [end, ec] = std::from_chars(agent.data(), agent.data() + agent.size(), id);
-      if (ec != std::errc() || end != agent.data() + agent.size()) continue;
-      auto it = route_groups_.find(id);
+      const auto id = parse_link_agent_id(agent);
+      auto it = id ? route_groups_.find(*id) : route_groups_.end();
       if (it == route_groups_.end()) continue;
       it->second.floor = group;
       it->second.reported = true;
@@ -138,10 +143,9 @@ void SfuSession::deliver(std::span<const uint8_t> bytes) {
   std::vector<AgentId> ids;
   ids.reserve(message->agents.size());
   for (std::string_view agent : message->agents) {
-    AgentId id = 0;
-    auto [end, ec] = std::from_chars(agent.data(), agent.data() + agent.size(), id);
-    if (ec != std::errc() || end != agent.data() + agent.size()) continue;
-    if (const Agent* a = place_.agent(id); a != nullptr && a->announced) ids.push_back(id);
+    const auto id = parse_link_agent_id(agent);
+    if (!id) continue;
+    if (const Agent* a = place_.agent(*id); a != nullptr && a->announced) ids.push_back(*id);
   }
   if (ids.empty()) return;
   auto shared = std::make_shared<const std::string>(

@@ -83,6 +83,8 @@ class SfuSession : public PlaceObserver, public TrackListener {
 
   // Agent ids as the SFU knows them.
   static std::string link_agent_id(AgentId id) { return std::to_string(id); }
+  // The AgentId of a link agent id; nothing unless it is exactly a decimal id.
+  static std::optional<AgentId> parse_link_agent_id(std::string_view agent);
 
   // PlaceObserver
   void on_agent_announced(const Agent& agent) override;

@@ -1,28 +1,15 @@
 #include "place/voice_service.hpp"
 
 #include <enet/enet.h>
-#include <openssl/rand.h>
 
 #include <chrono>
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "sfu/direct_token.hpp"
+#include "sfu/enet_datagram.hpp"
 
 namespace allo::place {
-
-std::string random_link_secret(size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
-    throw std::runtime_error("sfu: no randomness for the link secret");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
-}
 
 std::optional<proto::sfu_link::AgentRoute> enet_route(const ENetPeer* peer) {
   if (peer == nullptr || peer->state != ENET_PEER_STATE_CONNECTED ||
@@ -32,9 +19,7 @@ std::optional<proto::sfu_link::AgentRoute> enet_route(const ENetPeer* peer) {
   proto::sfu_link::AgentRoute route;
   route.ipv4 = ntohl(peer->address.host);  // ENet keeps it in network order
   route.port = peer->address.port;
-  route.header_peer = static_cast<uint16_t>(
-      peer->outgoingPeerID | ((peer->outgoingSessionID << ENET_PROTOCOL_HEADER_SESSION_SHIFT) &
-                              ENET_PROTOCOL_HEADER_SESSION_MASK));
+  route.header_peer = sfu::header_peer_of(*peer);
   route.mtu = static_cast<uint16_t>(peer->mtu);
   return route;
 }
@@ -45,7 +30,7 @@ VoiceService::VoiceService(PlaceServer& server, const std::optional<Endpoint>& s
   Place& place = server.place();
   tracks_ = std::make_unique<TrackAllocator>(place, this);
   session_ = std::make_unique<SfuSession>(
-      place, *tracks_, server, random_link_secret(),
+      place, *tracks_, server, sfu::random_hex(kSfuSecretBytes),
       [this](uint8_t channel, std::span<const uint8_t> bytes) {
         if (link_) link_->send(channel, bytes);
       },

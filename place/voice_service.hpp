@@ -47,7 +47,4 @@ class VoiceService : public TrackListener {
 // shared socket (first_group unset); nothing for a peer not connected.
 std::optional<proto::sfu_link::AgentRoute> enet_route(const ENetPeer* peer);
 
-// A fresh random secret for the link hello: 2 * bytes lower-case hex characters.
-std::string random_link_secret(size_t bytes = kSfuSecretBytes);
-
 }  // namespace allo::place

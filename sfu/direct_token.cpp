@@ -3,8 +3,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <charconv>
+#include <stdexcept>
+#include <vector>
 
 namespace allo::sfu {
 
@@ -78,6 +81,13 @@ proto::Result<std::string> verify_direct_token(std::string_view secret, std::str
   }
   if (now_unix_seconds > expiry) return proto::fail("expired", "token expired");
   return agent;
+}
+
+std::string random_hex(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
+    throw std::runtime_error("no randomness from OpenSSL");
+  return to_hex({reinterpret_cast<const char*>(raw.data()), raw.size()});
 }
 
 }  // namespace allo::sfu

@@ -28,4 +28,9 @@ std::string make_direct_token(std::string_view secret, std::string_view agent,
 proto::Result<std::string> verify_direct_token(std::string_view secret, std::string_view token,
                                                int64_t now_unix_seconds);
 
+// `bytes` random bytes (OpenSSL's generator) as 2 * bytes lower-case hex
+// characters: the place's link secret, the SFU's relay socket name. Throws
+// std::runtime_error when the generator fails.
+std::string random_hex(size_t bytes);
+
 }  // namespace allo::sfu

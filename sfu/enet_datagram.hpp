@@ -25,6 +25,8 @@
 //     payload
 #pragma once
 
+#include <enet/enet.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,15 @@ namespace allo::sfu {
 
 inline constexpr size_t kDatagramHeaderBytes = 2;
 inline constexpr size_t kUnsequencedCommandBytes = 8;
+
+// The header's peer field for datagrams to a connected `peer` of a host
+// (what ENet's own sends to it carry). Header-only: the place builds routes
+// with it without linking the SFU.
+inline uint16_t header_peer_of(const ENetPeer& peer) {
+  return static_cast<uint16_t>(peer.outgoingPeerID |
+                               ((peer.outgoingSessionID << ENET_PROTOCOL_HEADER_SESSION_SHIFT) &
+                                ENET_PROTOCOL_HEADER_SESSION_MASK));
+}
 
 std::array<uint8_t, kDatagramHeaderBytes> datagram_header(uint16_t header_peer);
 std::array<uint8_t, kUnsequencedCommandBytes> unsequenced_command(uint8_t channel, uint16_t group,

@@ -64,8 +64,7 @@ void LinkServer::run(const std::atomic<bool>& stop) {
         [&] { return events_left || mesh_.depth(self) > 0 || reports_waiting(); },
         place_socket_.poll_fd());
     // shared socket: a place handing over (or closing) its public socket
-    // (without a place, any connection is refused: no secret matches "")
-    if (handover) place_socket_.service(place_ != nullptr ? secret_ : "", mono_ns() * 1e-9);
+    if (handover) service_place_socket(mono_ns() * 1e-9);
     // poll + handle: control, and compatible-path media (fanned out here)
     events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {
                     handle(event, mono_ns());
@@ -84,7 +83,7 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     send_datagrams();
     enet_host_flush(host_);
     if (now >= next_metrics) {
-      place_socket_.service(place_ != nullptr ? secret_ : "", now);  // when never idle
+      service_place_socket(now);  // when never idle
       send_route_groups();
       publish_metrics();
       next_metrics = now + 0.25;
@@ -279,15 +278,20 @@ void LinkServer::set_route(const std::string& agent, const link::AgentRoute& rou
   r.report = true;  // confirms the route even before anything is sent on it
 }
 
+void LinkServer::service_place_socket(double now) {
+  // Without a place, no secret matches "": any hand-over is refused and closed.
+  place_socket_.service(place_ != nullptr ? secret_ : "", now);
+}
+
 void LinkServer::send_datagrams() {
   if (datagrams_.empty()) return;
-  const int fd = place_socket_.socket();
-  if (fd < 0) {  // given back during this pass (the place left)
-    datagrams_.clear();
-    datagram_packets_.clear();
-    return;
-  }
-  std::span<mmsghdr> messages = datagrams_.pack();
+  // The socket may have been given back during this pass (the place left).
+  if (const int fd = place_socket_.socket(); fd >= 0) write_datagrams(fd, datagrams_.pack());
+  datagrams_.clear();
+  datagram_packets_.clear();
+}
+
+void LinkServer::write_datagrams(int fd, std::span<mmsghdr> messages) {
   while (!messages.empty()) {
     const int sent = ::sendmmsg(fd, messages.data(), static_cast<unsigned>(messages.size()),
                                 MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -299,15 +303,12 @@ void LinkServer::send_datagrams() {
     // pass; anything else drops that datagram only.
     const int error = errno;
     if (error == EINTR) continue;
-    const size_t dropped = error == EAGAIN || error == ENOBUFS ? messages.size() : 1;
+    const bool full = error == EAGAIN || error == ENOBUFS;
+    const size_t dropped = full ? messages.size() : 1;
     for (size_t i = 0; i < dropped; ++i) stats_.drop(DropReason::kSocketFull);
-    if (error != EAGAIN && error != ENOBUFS) {
-      log::debug("shared socket: datagram refused: {}", std::strerror(error));
-    }
+    if (!full) log::debug("shared socket: datagram refused: {}", std::strerror(error));
     messages = messages.subspan(dropped);
   }
-  datagrams_.clear();
-  datagram_packets_.clear();
 }
 
 void LinkServer::send_route_groups() {

@@ -70,7 +70,9 @@ class LinkServer : private CompatibleSink {
   void send_load_report();
   // The shared socket: routes from agent_joined, the pass's datagrams, reports.
   void set_route(const std::string& agent, const proto::sfu_link::AgentRoute& route);
+  void service_place_socket(double now);
   void send_datagrams();
+  void write_datagrams(int fd, std::span<mmsghdr> messages);
   void send_route_groups();
 
   struct Route {

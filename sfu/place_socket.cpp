@@ -1,6 +1,6 @@
 #include "sfu/place_socket.hpp"
 
-#include <openssl/rand.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 
 #include "common/fd_passing.hpp"
 #include "common/log.hpp"
+#include "sfu/direct_token.hpp"
 
 namespace allo::sfu {
 
@@ -17,15 +18,11 @@ namespace {
 constexpr double kHandoverSeconds = 1.0;
 
 std::string random_name() {
-  unsigned char raw[12];
-  if (RAND_bytes(raw, sizeof raw) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string name = "allo-sfu-";
-  for (unsigned char b : raw) {
-    name.push_back(kHex[b >> 4]);
-    name.push_back(kHex[b & 15]);
+  try {
+    return "allo-sfu-" + random_hex(12);
+  } catch (const std::exception&) {
+    return {};  // no randomness: stay disabled
   }
-  return name;
 }
 
 bool is_udp_ipv4(int fd) {
@@ -38,10 +35,7 @@ bool is_udp_ipv4(int fd) {
 }
 
 bool same_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a.empty()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "proto/media_packet.hpp"
 #include "proto/sfu_link.hpp"
 #include "sfu/direct_token.hpp"
+#include "sfu/enet_datagram.hpp"
 #include "sfu/opus_level_meter.hpp"
 #include "sfu_process.hpp"
 #include "tests/support/enet_loopback_pair.hpp"
@@ -333,10 +334,8 @@ class SfuDaemonSharedSocketTest : public SfuDaemonTest {
   }
   void route_bob(uint16_t first_group) {
     const ENetPeer& peer = *public_host.server_peer;
-    link::AgentRoute route{
-        ntohl(peer.address.host), peer.address.port,
-        static_cast<uint16_t>(peer.outgoingPeerID | (peer.outgoingSessionID << 12 & 0x3000)),
-        static_cast<uint16_t>(peer.mtu), first_group};
+    link::AgentRoute route{ntohl(peer.address.host), peer.address.port, header_peer_of(peer),
+                           static_cast<uint16_t>(peer.mtu), first_group};
     place->send(link::kLinkControl, link::encode_place_message(link::AgentRouted{"bob", route}),
                 true);
   }

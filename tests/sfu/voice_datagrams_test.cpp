@@ -106,12 +106,7 @@ class VoiceDatagramsOverEnet : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(pair.connect());
     const ENetPeer& peer = *pair.server_peer;
-    route = route_to(
-        peer.address.port,
-        static_cast<uint16_t>(peer.outgoingPeerID |
-                              ((peer.outgoingSessionID << ENET_PROTOCOL_HEADER_SESSION_SHIFT) &
-                               ENET_PROTOCOL_HEADER_SESSION_MASK)),
-        static_cast<uint16_t>(peer.mtu));
+    route = route_to(peer.address.port, header_peer_of(peer), static_cast<uint16_t>(peer.mtu));
   }
   void send(uint16_t group, const std::string& text) {
     const auto payload = bytes_of(text);
