@@ -41,6 +41,13 @@ proto::Result<void> make_thread_realtime(int priority) {
   return proto::fail("rt_refused", detail);
 }
 
+proto::Result<void> make_thread_normal() {
+  sched_param param{};
+  if (sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &param) == 0) return {};
+  return proto::fail("rt_refused",
+                     std::string("SCHED_OTHER refused (") + std::strerror(errno) + ")");
+}
+
 int apply_rt_priority(int priority, std::string_view who) {
   if (priority <= 0) return 0;
   if (auto ok = make_thread_realtime(priority); !ok) {

@@ -27,6 +27,10 @@ inline constexpr int kMaxRtPriority = 99;
 // Error "rt_refused" names the priority, the reason and how to allow it.
 proto::Result<void> make_thread_realtime(int priority);
 
+// Puts the calling thread back on SCHED_OTHER (always allowed: lowering
+// needs no privilege). Error "rt_refused" with the reason otherwise.
+proto::Result<void> make_thread_normal();
+
 // The calling thread's SCHED_RR/SCHED_FIFO priority, 0 under any other policy.
 int thread_rt_priority();
 

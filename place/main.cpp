@@ -10,7 +10,6 @@
 #include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/metrics_server.hpp"
-#include "common/realtime.hpp"
 #include "common/stop_signal.hpp"
 #include "place/acl_command.hpp"
 #include "place/acl_gate.hpp"
@@ -64,8 +63,6 @@ int main(int argc, char** argv) {
     log::info("place \"{}\" listening on alloplace://{} (metrics: {})", config->name,
               config->listen.to_string(),
               config->metrics ? "http://" + config->metrics->to_string() + "/metrics" : "off");
-    // Last: the metrics server's threads started at normal priority already.
-    place_metrics.rt_priority.Set(apply_rt_priority(config->rt_priority, "event loop"));
     server.run(stop);
     log::info("stopped");
   } catch (const std::exception& e) {

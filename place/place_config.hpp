@@ -22,6 +22,7 @@ struct PlaceConfig {
   double request_timeout = 30.0;
   size_t max_peers = 1024;
   int rt_priority = 0;             // SCHED_RR priority of the event loop; 0 = normal scheduling
+  double rt_max_load = 0.75;       // the loop leaves SCHED_RR above this share of a core
   std::optional<Endpoint> sfu;     // later issues: the SFU link
   std::optional<Endpoint> assetd;  // later issues: the asset daemon link
   log::Level log_level = log::Level::kInfo;

@@ -57,6 +57,18 @@ PlaceMetrics::PlaceMetrics(prometheus::Registry& r)
                       .Help("SCHED_RR priority of the event loop (0: normal scheduling)")
                       .Register(r)
                       .Add({})),
+      loop_load(BuildGauge()
+                    .Name("alloplace_loop_load")
+                    .Help("CPU seconds the event loop used per second, over the last second "
+                          "(1 = a whole core)")
+                    .Register(r)
+                    .Add({})),
+      rt_demotions(BuildCounter()
+                       .Name("alloplace_rt_demotions_total")
+                       .Help("Times the event loop left SCHED_RR because its load was above "
+                             "rt-max-load")
+                       .Register(r)
+                       .Add({})),
       tick_duration(BuildHistogram()
                         .Name("alloplace_tick_duration_seconds")
                         .Help("Time spent in one simulation+state tick")

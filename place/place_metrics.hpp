@@ -31,6 +31,8 @@ class PlaceMetrics {
   prometheus::Gauge& revision;
   prometheus::Gauge& pending_requests;
   prometheus::Gauge& rt_priority;
+  prometheus::Gauge& loop_load;
+  prometheus::Counter& rt_demotions;
   prometheus::Histogram& tick_duration;
   prometheus::Histogram& loop_pass;
   prometheus::Counter& clock_replies;

@@ -10,6 +10,8 @@
 #include "common/enet_events.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
+#include "common/realtime.hpp"
+#include "common/rt_load_guard.hpp"
 #include "common/socket_buffers.hpp"
 #include "proto/limits.hpp"
 
@@ -58,6 +60,12 @@ PlaceServer::~PlaceServer() {
 }
 
 void PlaceServer::run(const std::atomic<bool>& stop) {
+  // Real-time scheduling when asked and allowed, on this thread only (the
+  // metrics server's threads started before, at normal priority).
+  const int priority = apply_rt_priority(config_.rt_priority, "event loop");
+  place_->metrics().rt_priority.Set(priority);
+  RtLoadGuard guard({.max_load = config_.rt_max_load}, priority > 0, mono_seconds(),
+                    thread_cpu_seconds());
   const double period = 1.0 / config_.tick_hz;
   bool backlog = false;
   while (!stop.load(std::memory_order_relaxed)) {
@@ -81,10 +89,42 @@ void PlaceServer::run(const std::atomic<bool>& stop) {
     }
     // Phase 4, flush: hand queued packets to the sockets.
     flush();
-    place_->metrics().loop_pass.Observe(mono_seconds() - pass_start);
+    const double pass_end = mono_seconds();
+    place_->metrics().loop_pass.Observe(pass_end - pass_start);
+    // Phase 5, watch the load, once a second: a real-time loop above
+    // rt-max-load goes back to normal scheduling for a while.
+    if (pass_end >= guard.next_check()) watch_load(guard, priority, pass_end);
   }
   for (auto& [id, peer] : peers_) enet_peer_disconnect(peer, 0);
   flush();
+}
+
+void PlaceServer::watch_load(RtLoadGuard& guard, int priority, double now) {
+  auto& metrics = place_->metrics();
+  const RtLoadChange change = guard.end_window(now, thread_cpu_seconds());
+  metrics.loop_load.Set(guard.load());
+  if (change == RtLoadChange::kDemote) {
+    if (auto ok = make_thread_normal(); !ok) {
+      log::error("event loop: {}; it stays under SCHED_RR", ok.error().detail);
+      guard.change_failed(now);
+      return;
+    }
+    metrics.rt_demotions.Increment();
+    metrics.rt_priority.Set(0);
+    log::warn(
+        "event loop: used {:.2f} of a core over the last second, above rt-max-load {:.2f}: back "
+        "to normal scheduling until its load stays at or below {:.2f} for {:.0f} s",
+        guard.load(), guard.options().max_load, guard.options().max_load / 2,
+        guard.options().cooldown);
+  } else if (change == RtLoadChange::kPromote) {
+    if (auto ok = make_thread_realtime(priority); !ok) {
+      log::warn("event loop: {}; it stays at normal priority", ok.error().detail);
+      guard.change_failed(now);
+      return;
+    }
+    metrics.rt_priority.Set(priority);
+    log::info("event loop: load {:.2f}; back under SCHED_RR priority {}", guard.load(), priority);
+  }
 }
 
 void PlaceServer::wait_for_input(int timeout_ms) {

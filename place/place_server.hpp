@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/enet_peer_slots.hpp"
+#include "common/rt_load_guard.hpp"
 #include "place/outbox.hpp"
 #include "place/place.hpp"
 #include "place/place_config.hpp"
@@ -54,6 +55,7 @@ class PlaceServer : public Outbox {
   void handle_event(const ENetEvent& event);
   void simulate_and_send(double now);
   void flush();
+  void watch_load(RtLoadGuard& guard, int priority, double now);
 
   PlaceConfig config_;
   ENetHost* host_ = nullptr;

@@ -261,5 +261,37 @@ TEST(PlaceE2E, RtPriorityPutsOnlyTheEventLoopUnderRoundRobinWhereAllowed) {
   EXPECT_GT(thread_scheds(place.pid()).size(), 1u);
 }
 
+TEST(PlaceE2E, ARealTimeLoopAboveRtMaxLoadGoesBackToNormalScheduling) {
+  // A client floods the place with requests it must parse; with rt-max-load
+  // at its floor (5% of a core) that load puts the loop back on SCHED_OTHER.
+  // Where SCHED_RR is refused there is nothing to leave: the load is still
+  // measured and nothing is demoted.
+  const bool allowed = may_use_round_robin(9);
+  RecordProperty("sched_rr_allowed", allowed ? "yes" : "no");
+  PlaceProcess place({"--rt-priority", "9", "--rt-max-load", "0.05"});
+  EnetPeer raw;
+  ASSERT_TRUE(raw.connect("127.0.0.1", place.port, 5.0));
+  json numbers = json::array();
+  for (int i = 0; i < 3000; ++i) numbers.push_back(i);
+  const std::string request = json::array({"interaction", "request", "", "place", "1",
+                                           json::array({"spawn_entity", {{"padding", numbers}}})})
+                                  .dump();
+  auto busy = [&] {
+    return place.metric("alloplace_loop_load") > 0.05 &&
+           (!allowed || place.metric("alloplace_rt_demotions_total") >= 1);
+  };
+  ASSERT_TRUE(wait_until(busy, 20.0,
+                         [&] {
+                           for (int i = 0; i < 20; ++i) raw.send(limits::kChannelCommands, request);
+                           raw.poll(1);
+                           raw.received().clear();
+                         }))
+      << "load " << place.metric("alloplace_loop_load");
+  EXPECT_EQ(place.metric("alloplace_rt_priority"), 0);
+  EXPECT_EQ(real_time_threads(place.pid()), 0u) << "the loop left SCHED_RR";
+  EXPECT_EQ(place.metric("alloplace_rt_demotions_total"), allowed ? 1 : 0)
+      << "demoted once: it comes back only after 10 quiet seconds";
+}
+
 }  // namespace
 }  // namespace allo::testing

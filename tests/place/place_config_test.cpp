@@ -16,17 +16,19 @@ TEST(PlaceConfig, DefaultsMatchTheDocumentedCommandLine) {
   EXPECT_FALSE(c->sfu);
   EXPECT_FALSE(c->assetd);
   EXPECT_EQ(c->rt_priority, 0) << "normal scheduling unless asked";
+  EXPECT_EQ(c->rt_max_load, 0.75);
 }
 
 TEST(PlaceConfig, FlagsParse) {
   auto c = parse_place_config({"--listen", "127.0.0.1:4000", "--metrics", "off", "--name", "Lobby",
-                               "--tick-hz=30", "--rt-priority", "12"});
+                               "--tick-hz=30", "--rt-priority", "12", "--rt-max-load", "0.4"});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->listen.port, 4000);
   EXPECT_FALSE(c->metrics);
   EXPECT_EQ(c->name, "Lobby");
   EXPECT_EQ(c->tick_hz, 30);
   EXPECT_EQ(c->rt_priority, 12);
+  EXPECT_EQ(c->rt_max_load, 0.4);
 }
 
 TEST(PlaceConfig, BadValuesNameTheSetting) {
@@ -42,6 +44,11 @@ TEST(PlaceConfig, BadValuesNameTheSetting) {
     auto rt = parse_place_config({"--rt-priority", bad});
     ASSERT_FALSE(rt) << bad;
     EXPECT_NE(rt.error().detail.find("rt-priority"), std::string::npos) << rt.error().detail;
+  }
+  for (const char* bad : {"0", "0.01", "1.5", "most"}) {
+    auto load = parse_place_config({"--rt-max-load", bad});
+    ASSERT_FALSE(load) << bad;
+    EXPECT_NE(load.error().detail.find("rt-max-load"), std::string::npos) << load.error().detail;
   }
 }
 
