@@ -27,8 +27,9 @@ inline constexpr int kMaxRtPriority = 99;
 // Error "rt_refused" names the priority, the reason and how to allow it.
 proto::Result<void> make_thread_realtime(int priority);
 
-// Puts the calling thread back on SCHED_OTHER (always allowed: lowering
-// needs no privilege). Error "rt_refused" with the reason otherwise.
+// Puts the calling thread back on SCHED_OTHER, keeping SCHED_RESET_ON_FORK
+// (an unprivileged thread may lower its policy but not clear that flag).
+// Error "rt_refused" with the reason (e.g. a seccomp filter).
 proto::Result<void> make_thread_normal();
 
 // The calling thread's SCHED_RR/SCHED_FIFO priority, 0 under any other policy.

@@ -36,8 +36,13 @@ RtLoadChange RtLoadGuard::end_window(double now, double cpu) {
 }
 
 void RtLoadGuard::change_failed(double now) {
-  realtime_ = !realtime_;
-  if (!realtime_) quiet_since_ = now;
+  if (realtime_) {  // a promotion failed
+    realtime_ = false;
+    quiet_since_ = now;
+  } else {  // a demotion failed: still real-time, and it will stay so
+    realtime_ = true;
+    enabled_ = false;
+  }
 }
 
 double thread_cpu_seconds() {

@@ -36,9 +36,10 @@ class RtLoadGuard {
 
   // Closes the window at `now` with the thread's CPU time `cpu` and says what
   // the caller should do. kDemote and kPromote are assumed done; call
-  // change_failed() when one could not be carried out (the guard then asks
-  // again: a demotion at the next busy window, a promotion after another
-  // cooldown).
+  // change_failed() when one could not be carried out: after a failed
+  // promotion the guard asks again after another cooldown; after a failed
+  // demotion (the thread cannot lower its own policy, so nothing will change)
+  // it stops asking and only measures.
   RtLoadChange end_window(double now, double cpu);
   void change_failed(double now);
 

@@ -66,7 +66,7 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
       return bad("expected a whole number from 0 to 99");
     c.rt_priority = v;
   } else if (key == "rt-max-load") {
-    return number(c.rt_max_load, 0.05, 1);
+    return number(c.rt_max_load, 0.05, 0.95);
   } else if (key == "acl-file" || key == "admin-token-file") {
     (key == "acl-file" ? c.acl_file : c.admin_token_file) = value == "off" ? "" : value;
   } else if (key == "owner-key") {
@@ -119,7 +119,7 @@ Options (each may also be a key in the JSON file given with --config; flags win)
   --rt-priority N             run the event loop under SCHED_RR at priority N (1..99;
                               needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal (default 0)
   --rt-max-load SHARE         back to normal scheduling for a while when the loop uses more
-                              than SHARE (0.05..1) of a core over a second (default 0.75)
+                              than SHARE (0.05..0.95) of a core over a second (default 0.75)
   --log-level LEVEL           debug, info, warn or error      (default info)
   --acl-file PATH             interaction ACL rules, saved on every change (default: in memory)
   --owner-key KEY             an agent announcing identity.owner_key == KEY owns the place

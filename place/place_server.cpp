@@ -105,12 +105,13 @@ void PlaceServer::watch_load(RtLoadGuard& guard, int priority, double now) {
   metrics.loop_load.Set(guard.load());
   if (change == RtLoadChange::kDemote) {
     if (auto ok = make_thread_normal(); !ok) {
-      log::error("event loop: {}; it stays under SCHED_RR", ok.error().detail);
-      guard.change_failed(now);
+      log::error("event loop: load {:.2f}, above rt-max-load, but {}; it stays under SCHED_RR",
+                 guard.load(), ok.error().detail);
+      guard.change_failed(now);  // stops asking
       return;
     }
+    metrics.rt_priority.Set(0);  // before the counter: a scrape that sees one sees both
     metrics.rt_demotions.Increment();
-    metrics.rt_priority.Set(0);
     log::warn(
         "event loop: used {:.2f} of a core over the last second, above rt-max-load {:.2f}: back "
         "to normal scheduling until its load stays at or below {:.2f} for {:.0f} s",

@@ -160,8 +160,11 @@ SfuRunResult run_sfu(const SfuRunConfig& c) {
   result.sfu_packets_out = testing::metric_value(sfu_text, "allo_sfu_packets_out_total");
   result.sfu_rt_priority =
       static_cast<int>(testing::metric_value(sfu_text, "allo_sfu_rt_priority"));
-  result.place_rt_priority = static_cast<int>(
-      testing::metric_value(testing::scrape_metrics(place_metrics), "alloplace_rt_priority"));
+  const std::string place_text = testing::scrape_metrics(place_metrics);
+  result.place_rt_priority =
+      static_cast<int>(testing::metric_value(place_text, "alloplace_rt_priority"));
+  result.place_rt_demotions =
+      static_cast<int>(testing::metric_value(place_text, "alloplace_rt_demotions_total"));
   stop(alloplace);
   stop(sfu);
   return result;

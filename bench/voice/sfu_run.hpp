@@ -43,6 +43,9 @@ struct SfuRunResult {
   // The SCHED_RR priority each daemon reports it got (allo_sfu_rt_priority,
   // alloplace_rt_priority): 0 when it was refused or not asked for.
   int sfu_rt_priority = 0, place_rt_priority = 0;
+  // Times alloplace's load guard took its loop off real time in the run
+  // (alloplace_rt_demotions_total): its priority above may be back by then.
+  int place_rt_demotions = 0;
 };
 
 SfuRunResult run_sfu(const SfuRunConfig& config);

@@ -79,5 +79,45 @@ TEST(RealTime, ARefusalSaysHowToAllowIt) {
   EXPECT_NE(detail.find("LimitRTPRIO="), std::string::npos) << detail;
 }
 
+TEST(RealTime, TheThreadLeavesRealTimeAndComesBack) {
+  // What alloplace's load guard does. In a child: where it can, as alloplace's
+  // unit runs it (an RTPRIO limit of 5, no capability: nobody, which drops
+  // CAP_SYS_NICE when the test runs as root); where the limit cannot be
+  // raised (no CAP_SYS_RESOURCE, as in some containers), with the privilege
+  // this process has. Exit status: 0 done unprivileged, 1 done privileged,
+  // 2 no SCHED_RR at all, 3 cannot become nobody, 4 still privileged as
+  // nobody; 10 + step for a failed step.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    rlimit five{5, 5};
+    const bool unprivileged = setrlimit(RLIMIT_RTPRIO, &five) == 0;
+    if (unprivileged) {
+      if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+      if (make_thread_realtime(6)) _exit(4);
+    }
+    if (!make_thread_realtime(5)) _exit(unprivileged ? 10 : 2);
+    if (thread_rt_priority() != 5) _exit(11);
+    if (!make_thread_normal() || thread_rt_priority() != 0) _exit(12);
+    const int policy = sched_getscheduler(0);
+    if ((policy & ~SCHED_RESET_ON_FORK) != SCHED_OTHER) _exit(13);
+    if ((policy & SCHED_RESET_ON_FORK) == 0) _exit(14);
+    if (!make_thread_realtime(5) || thread_rt_priority() != 5) _exit(15);
+    _exit(unprivileged ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  if (code == 2) GTEST_SKIP() << "this machine refuses SCHED_RR here";
+  if (code == 3) GTEST_SKIP() << "root here cannot become nobody (a user namespace)";
+  if (code == 4) GTEST_SKIP() << "this process keeps CAP_SYS_NICE without root";
+  RecordProperty("with_only_rtprio_limit", code == 0 ? "yes" : "no (no CAP_SYS_RESOURCE)");
+  EXPECT_TRUE(code == 0 || code == 1)
+      << "step " << code - 10
+      << " failed (0: SCHED_RR 5 refused, 1: wrong priority, 2: back to SCHED_OTHER refused, 3: "
+         "not SCHED_OTHER, 4: reset-on-fork lost, 5: SCHED_RR 5 refused the second time)";
+}
+
 }  // namespace
 }  // namespace allo

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 namespace allo {
 namespace {
@@ -32,36 +33,42 @@ TEST(RtLoadGuard, AtTheLimitStaysRealTimeAboveItDemotes) {
 }
 
 TEST(RtLoadGuard, PromotesAfterACooldownOfQuietWindowsOnly) {
+  // CPU figures are sums of binary fractions, so the loads are exact.
   RtLoadGuard guard(kOptions, true, 0.0, 0.0);
-  double cpu = 0.9;
+  double cpu = 0.75;
   ASSERT_EQ(guard.end_window(1.0, cpu), RtLoadChange::kDemote);
-  // Quiet (at or below max_load / 2) from t=1 ...
+  // Quiet (at most max_load / 2, exactly 0.25 here) from t=1 ...
   for (int t = 2; t <= 5; ++t) EXPECT_EQ(guard.end_window(t, cpu += 0.25), RtLoadChange::kNone);
+  EXPECT_DOUBLE_EQ(guard.load(), 0.25);
   // ... until a window above half the limit (but below the limit) starts it again.
-  EXPECT_EQ(guard.end_window(6.0, cpu += 0.3), RtLoadChange::kNone);
+  EXPECT_EQ(guard.end_window(6.0, cpu += 0.375), RtLoadChange::kNone);
   for (int t = 7; t < 16; ++t) {
-    EXPECT_EQ(guard.end_window(t, cpu += 0.1), RtLoadChange::kNone) << "t=" << t;
+    EXPECT_EQ(guard.end_window(t, cpu += 0.125), RtLoadChange::kNone) << "t=" << t;
   }
   EXPECT_FALSE(guard.realtime());
-  EXPECT_EQ(guard.end_window(16.0, cpu += 0.1), RtLoadChange::kPromote);
+  EXPECT_EQ(guard.end_window(16.0, cpu += 0.125), RtLoadChange::kPromote);
   EXPECT_TRUE(guard.realtime());
-  EXPECT_EQ(guard.end_window(17.0, cpu += 0.9), RtLoadChange::kDemote) << "and can leave again";
+  EXPECT_EQ(guard.end_window(17.0, cpu += 0.75), RtLoadChange::kDemote) << "and can leave again";
 }
 
-TEST(RtLoadGuard, AFailedChangeIsAskedForAgain) {
+TEST(RtLoadGuard, AFailedPromotionIsAskedForAfterAnotherCooldown) {
   RtLoadGuard guard(kOptions, true, 0.0, 0.0);
-  ASSERT_EQ(guard.end_window(1.0, 0.9), RtLoadChange::kDemote);
-  guard.change_failed(1.0);
-  EXPECT_TRUE(guard.realtime()) << "still real-time, as far as the guard knows";
-  EXPECT_EQ(guard.end_window(2.0, 1.8), RtLoadChange::kDemote);
-  double cpu = 1.8;
-  for (int t = 3; t < 12; ++t) ASSERT_EQ(guard.end_window(t, cpu), RtLoadChange::kNone);
-  ASSERT_EQ(guard.end_window(12.0, cpu), RtLoadChange::kPromote);
-  guard.change_failed(12.0);
+  ASSERT_EQ(guard.end_window(1.0, 0.75), RtLoadChange::kDemote);
+  for (int t = 2; t < 11; ++t) ASSERT_EQ(guard.end_window(t, 0.75), RtLoadChange::kNone);
+  ASSERT_EQ(guard.end_window(11.0, 0.75), RtLoadChange::kPromote);
+  guard.change_failed(11.0);
   EXPECT_FALSE(guard.realtime());
-  EXPECT_EQ(guard.end_window(13.0, cpu), RtLoadChange::kNone) << "a new cooldown first";
-  for (int t = 14; t < 22; ++t) ASSERT_EQ(guard.end_window(t, cpu), RtLoadChange::kNone);
-  EXPECT_EQ(guard.end_window(22.0, cpu), RtLoadChange::kPromote);
+  for (int t = 12; t < 21; ++t) ASSERT_EQ(guard.end_window(t, 0.75), RtLoadChange::kNone) << t;
+  EXPECT_EQ(guard.end_window(21.0, 0.75), RtLoadChange::kPromote);
+}
+
+TEST(RtLoadGuard, AFailedDemotionStopsTheGuardWhichKeepsMeasuring) {
+  RtLoadGuard guard(kOptions, true, 0.0, 0.0);
+  ASSERT_EQ(guard.end_window(1.0, 0.75), RtLoadChange::kDemote);
+  guard.change_failed(1.0);
+  EXPECT_TRUE(guard.realtime()) << "it could not leave real time";
+  EXPECT_EQ(guard.end_window(2.0, 1.5), RtLoadChange::kNone) << "asked once, not every second";
+  EXPECT_DOUBLE_EQ(guard.load(), 0.75);
 }
 
 TEST(RtLoadGuard, WithoutRealTimeItOnlyMeasures) {
@@ -83,6 +90,22 @@ TEST(ThreadCpuSeconds, CountsThisThreadsWork) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   EXPECT_GE(wall + 1e-3, thread_cpu_seconds() - start) << "no more CPU than wall time";
+}
+
+TEST(ThreadCpuSeconds, DoesNotCountOtherThreadsOrTimeSpentBlocked) {
+  const double start = thread_cpu_seconds();
+  double worker_used = 0;
+  std::thread worker([&] {
+    const double mine = thread_cpu_seconds();
+    volatile unsigned sink = 0;
+    while (thread_cpu_seconds() - mine < 0.05) {
+      for (int i = 0; i < 10000; ++i) sink = sink + i;
+    }
+    worker_used = thread_cpu_seconds() - mine;
+  });
+  worker.join();  // this thread blocks meanwhile
+  EXPECT_GE(worker_used, 0.05);
+  EXPECT_LT(thread_cpu_seconds() - start, 0.01) << "the other thread's 50 ms are not this thread's";
 }
 
 }  // namespace
