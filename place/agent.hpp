@@ -8,6 +8,7 @@
 #include <string>
 
 #include "place/entity.hpp"
+#include "place/state_flow.hpp"
 #include "proto/intent.hpp"
 
 namespace allo::place {
@@ -22,6 +23,7 @@ struct Agent {
   std::optional<proto::Intent> intent;
   double last_yaw = std::nan("");  // yaw last applied by the simulation
   uint64_t acked_revision = 0;     // from the latest intent
+  StateFlow state_flow;            // what it was sent, and whether to hold its stream
   size_t pending_requests = 0;     // requests it sent that await a response
   std::set<std::string> warned;    // rejection reasons already logged at warn level
 };

@@ -24,14 +24,14 @@ Place::Place(PlaceOptions options, Outbox& out, PlaceMetrics& metrics, double no
     : options_(std::move(options)),
       out_(out),
       metrics_(metrics),
-      history_(limits::kStateHistoryRevisions - 1),
+      history_(StateHistoryLimits{}),
       place_components_(json::object()),
       start_time_(now),
       last_tick_(now),
       rng_(std::random_device{}()) {
   place_components_["clock"] = {{"time", 0.0}};
   world_.put("place", kPlaceAgent, place_components_);
-  history_.push(*world_.commit());
+  history_.push(*world_.commit(), now);
   register_builtin_commands();
 }
 
@@ -272,7 +272,7 @@ void Place::tick(double now) {
   world_.put("place", kPlaceAgent, place_components_);
   if (auto delta = world_.commit()) {
     for (auto* o : observers_) o->on_revision(*delta, world_);
-    history_.push(std::move(*delta));
+    history_.push(std::move(*delta), now);
   }
   send_state();
   metrics_.entities.Set(static_cast<double>(world_.size()));
@@ -283,17 +283,37 @@ void Place::tick(double now) {
 
 void Place::send_state() {
   encoder_.begin_tick(world_, history_);
-  std::map<uint64_t, std::vector<AgentId>> by_ack;
-  for (const auto& [id, a] : agents_) {
-    if (a.announced) by_ack[a.acked_revision].push_back(id);
+  // Clients grouped by the revision their patch starts from (0: the full
+  // set), each with its flow-control verdict; held clients get nothing.
+  std::map<uint64_t, std::vector<std::pair<Agent*, StateFlow::Verdict>>> by_ack;
+  size_t held = 0;
+  for (auto& [id, a] : agents_) {
+    if (!a.announced) continue;
+    auto verdict = a.state_flow.check(a.acked_revision, history_.committed_at(a.acked_revision),
+                                      last_tick_, options_.state_flow);
+    if (verdict == StateFlow::Verdict::kHold) {
+      ++held;
+      continue;
+    }
+    uint64_t base = a.state_flow.may_patch_from(a.acked_revision) ? a.acked_revision : 0;
+    by_ack[base].emplace_back(&a, verdict);
   }
-  for (const auto& [acked, ids] : by_ack) {
-    auto bytes = encoder_.message_for(acked);
+  size_t probes = 0;
+  std::vector<AgentId> ids;
+  for (const auto& [base, group] : by_ack) {
+    auto bytes = encoder_.message_for(base);
     if (!bytes) continue;
+    ids.clear();
+    for (auto [agent, verdict] : group) {
+      ids.push_back(agent->id);
+      agent->state_flow.sent(world_.revision(), last_tick_, verdict);
+      if (verdict == StateFlow::Verdict::kProbe) ++probes;
+    }
     out_.send_shared(ids, limits::kChannelState, bytes, false);
     bool full = encoder_.is_full_set(bytes);
     metrics_.state_sent(full, bytes->size() * ids.size(), ids.size());
   }
+  metrics_.state_flow(held, probes);
   metrics_.state_patches_built.Increment(
       static_cast<double>(encoder_.stats().patches_built + encoder_.stats().sets_built));
   for (auto* o : observers_) o->on_tick(last_tick_);

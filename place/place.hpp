@@ -20,6 +20,7 @@
 #include "place/place_metrics.hpp"
 #include "place/simulation.hpp"
 #include "place/state_encoder.hpp"
+#include "place/state_flow.hpp"
 #include "place/state_history.hpp"
 #include "place/world.hpp"
 #include "proto/interaction.hpp"
@@ -30,6 +31,7 @@ struct PlaceOptions {
   std::string name = "Unnamed place";
   double announce_timeout = 10.0;  // seconds an agent may stay unannounced
   double request_timeout = 30.0;   // seconds a routed request waits for its response
+  StateFlowLimits state_flow;      // per-client flow control of the state stream
 };
 
 class Place {

@@ -26,6 +26,16 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     out = v;
     return {};
   };
+  auto whole = [&](int& out, int lo, int hi) -> proto::Result<void> {
+    int v = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi) {
+      return bad("expected a whole number from " + std::to_string(lo) + " to " +
+                 std::to_string(hi));
+    }
+    out = v;
+    return {};
+  };
   auto endpoint = [&](std::optional<Endpoint>& out, bool allow_off) -> proto::Result<void> {
     if (allow_off && (value == "off" || value.empty())) {
       out.reset();
@@ -60,13 +70,14 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
     c.max_peers = static_cast<size_t>(v);
   } else if (key == "rt-priority") {
-    int v = -1;
-    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || p != value.data() + value.size() || v < 0 || v > kMaxRtPriority)
-      return bad("expected a whole number from 0 to 99");
-    c.rt_priority = v;
+    return whole(c.rt_priority, 0, kMaxRtPriority);
   } else if (key == "rt-max-load") {
     return number(c.rt_max_load, 0.05, 0.95);
+  } else if (key == "state-window") {
+    int v = 0;
+    if (auto r = whole(v, 0, kMaxStateWindow); !r) return r;
+    if (v == 1) return bad("expected 0 (off) or 2 to " + std::to_string(kMaxStateWindow));
+    c.state_window = static_cast<uint64_t>(v);
   } else if (key == "acl-file" || key == "admin-token-file") {
     (key == "acl-file" ? c.acl_file : c.admin_token_file) = value == "off" ? "" : value;
   } else if (key == "owner-key") {
@@ -120,6 +131,9 @@ Options (each may also be a key in the JSON file given with --config; flags win)
                               needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal (default 0)
   --rt-max-load SHARE         back to normal scheduling for a while when the loop uses more
                               than SHARE (0.05..0.95) of a core over a second (default 0.75)
+  --state-window N            hold a client's state stream while N revisions sent to it are
+                              unacknowledged, probing it now and then (2..63; 0 = off;
+                              default 32, 1.6 s at 20 Hz)
   --log-level LEVEL           debug, info, warn or error      (default info)
   --acl-file PATH             interaction ACL rules, saved on every change (default: in memory)
   --owner-key KEY             an agent announcing identity.owner_key == KEY owns the place

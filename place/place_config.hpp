@@ -3,6 +3,7 @@
 // with a message that names the setting.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/address.hpp"
 #include "common/log.hpp"
 #include "proto/error.hpp"
+#include "proto/limits.hpp"
 
 namespace allo::place {
 
@@ -23,6 +25,7 @@ struct PlaceConfig {
   size_t max_peers = 1024;
   int rt_priority = 0;             // SCHED_RR priority of the event loop; 0 = normal scheduling
   double rt_max_load = 0.75;       // the loop leaves SCHED_RR above this share of a core
+  uint64_t state_window = 32;      // StateFlowLimits::window; 0 = no state flow control
   std::optional<Endpoint> sfu;     // later issues: the SFU link
   std::optional<Endpoint> assetd;  // later issues: the asset daemon link
   log::Level log_level = log::Level::kInfo;
@@ -33,6 +36,10 @@ struct PlaceConfig {
   std::string admin_token_file;
   bool help = false;
 };
+
+// The largest state-window: a held client must still hold its acknowledged
+// revision (limits::kStateHistoryRevisions).
+inline constexpr int kMaxStateWindow = static_cast<int>(limits::kStateHistoryRevisions) - 1;
 
 // The --help text: every flag and config key.
 std::string place_usage();

@@ -97,6 +97,24 @@ PlaceMetrics::PlaceMetrics(prometheus::Registry& r)
               .Help("Distinct state messages built (each shared by all clients needing it)")
               .Register(r)
               .Add({})),
+      state_clients_held(
+          BuildGauge()
+              .Name("alloplace_state_clients_held")
+              .Help("Clients whose state stream the last tick held back (too many unacknowledged "
+                    "revisions)")
+              .Register(r)
+              .Add({})),
+      state_held(BuildCounter()
+                     .Name("alloplace_state_held_total")
+                     .Help("State messages not sent because the client had too many "
+                           "unacknowledged revisions (one per client and tick)")
+                     .Register(r)
+                     .Add({})),
+      state_probes(BuildCounter()
+                       .Name("alloplace_state_probes_total")
+                       .Help("State messages sent to a held client as a probe")
+                       .Register(r)
+                       .Add({})),
       interactions_(BuildCounter()
                         .Name("alloplace_interactions_total")
                         .Help("Interactions handled, by type, command and result")
@@ -146,6 +164,12 @@ void PlaceMetrics::rejected(std::string_view reason) {
 void PlaceMetrics::state_sent(bool full_set, size_t bytes, size_t packets) {
   (full_set ? set_bytes_ : merge_bytes_)->Increment(static_cast<double>(bytes));
   (full_set ? set_packets_ : merge_packets_)->Increment(static_cast<double>(packets));
+}
+
+void PlaceMetrics::state_flow(size_t held, size_t probes) {
+  state_clients_held.Set(static_cast<double>(held));
+  state_held.Increment(static_cast<double>(held));
+  state_probes.Increment(static_cast<double>(probes));
 }
 
 }  // namespace allo::place

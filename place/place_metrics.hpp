@@ -24,6 +24,8 @@ class PlaceMetrics {
   // Bad input: dropped or answered with an error.
   void rejected(std::string_view reason);
   void state_sent(bool full_set, size_t bytes, size_t packets);
+  // One tick's state flow control: clients held back, probes sent.
+  void state_flow(size_t held, size_t probes);
 
   prometheus::Gauge& agents_connected;
   prometheus::Gauge& agents_announced;
@@ -38,6 +40,9 @@ class PlaceMetrics {
   prometheus::Counter& clock_replies;
   prometheus::Counter& intents;
   prometheus::Counter& state_patches_built;
+  prometheus::Gauge& state_clients_held;
+  prometheus::Counter& state_held;
+  prometheus::Counter& state_probes;
 
  private:
   prometheus::Family<prometheus::Counter>& interactions_;

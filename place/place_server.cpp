@@ -49,7 +49,8 @@ PlaceServer::PlaceServer(const PlaceConfig& config, PlaceMetrics& metrics) : con
   set_public_socket_buffers(static_cast<int>(host_->socket), "listen " + config.listen.to_string());
   slots_ = std::make_unique<PeerSlots>(host_);
   double now = mono_seconds();
-  PlaceOptions options{config.name, config.announce_timeout, config.request_timeout};
+  PlaceOptions options{config.name, config.announce_timeout, config.request_timeout, {}};
+  options.state_flow.window = config.state_window;
   place_ = std::make_unique<Place>(options, *this, metrics, now);
   next_tick_ = now;
 }

@@ -1,13 +1,39 @@
 #include "place/state_history.hpp"
 
+#include <algorithm>
+
 namespace allo::place {
 
-StateHistory::StateHistory(size_t depth) : depth_(depth == 0 ? 1 : depth) {}
+StateHistory::StateHistory(StateHistoryLimits limits) : limits_(limits) {
+  limits_.min_depth = std::max<size_t>(limits_.min_depth, 1);
+  limits_.max_depth = std::max(limits_.max_depth, limits_.min_depth);
+}
 
-void StateHistory::push(RevisionDelta delta) {
-  if (!deltas_.empty() && delta.revision != deltas_.back().revision + 1) deltas_.clear();
+void StateHistory::push(RevisionDelta delta, double at) {
+  if (!deltas_.empty() && delta.revision != deltas_.back().revision + 1) {
+    deltas_.clear();
+    committed_at_.clear();
+    entries_ = 0;
+  }
+  entries_ += delta.before.size();
   deltas_.push_back(std::move(delta));
-  while (deltas_.size() > depth_) deltas_.pop_front();
+  committed_at_.push_back(at);
+  while (deltas_.size() > limits_.max_depth ||
+         (deltas_.size() > limits_.min_depth && entries_ > limits_.entry_budget)) {
+    pop_oldest();
+  }
+}
+
+void StateHistory::pop_oldest() {
+  entries_ -= deltas_.front().before.size();
+  deltas_.pop_front();
+  committed_at_.pop_front();
+}
+
+std::optional<double> StateHistory::committed_at(uint64_t revision) const {
+  if (deltas_.empty() || revision < deltas_.front().revision || revision > newest())
+    return std::nullopt;
+  return committed_at_[revision - deltas_.front().revision];
 }
 
 std::optional<std::unordered_map<std::string, EntityPtr>> StateHistory::changes_since(

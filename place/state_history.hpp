@@ -3,6 +3,7 @@
 // changes, never whole-world copies. Not thread-safe (event loop only).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -10,17 +11,32 @@
 #include <unordered_map>
 
 #include "place/world.hpp"
+#include "proto/limits.hpp"
 
 namespace allo::place {
 
+// How far back the place keeps deltas. Clients keep limits::kStateHistoryRevisions
+// revisions, so a patch from a revision more than that many behind the
+// newest one *sent to that client* may not merge (StateFlow::may_patch_from
+// decides per client). A client whose stream flow control held can be much
+// further behind the world than that and still hold its acknowledged
+// revision, so the history reaches further back while it is cheap: at least
+// `min_depth` revisions, and up to `max_depth` while the deltas hold at most
+// `entry_budget` changed entities in all (a busy world keeps fewer).
+struct StateHistoryLimits {
+  size_t min_depth = limits::kStateHistoryRevisions - 1;
+  size_t max_depth = 1200;      // one minute at 20 Hz
+  size_t entry_budget = 65536;  // changed entities over all kept deltas
+};
+
 class StateHistory {
  public:
-  // `depth`: how many revisions back a patch may start. Clients keep
-  // limits::kStateHistoryRevisions revisions, including the newest, so a base
-  // more than depth-1 revisions old may already be gone on their side.
-  explicit StateHistory(size_t depth);
+  explicit StateHistory(StateHistoryLimits limits);
+  // Exactly `depth` revisions (tests).
+  explicit StateHistory(size_t depth) : StateHistory(StateHistoryLimits{depth, depth, SIZE_MAX}) {}
 
-  void push(RevisionDelta delta);
+  // The delta of the next revision, committed (and sent) at `at` seconds.
+  void push(RevisionDelta delta, double at);
 
   // Every entity changed after revision `from` up to the newest revision,
   // with its snapshot at `from` (nullptr: it did not exist then). nullopt when
@@ -29,10 +45,17 @@ class StateHistory {
 
   uint64_t newest() const { return deltas_.empty() ? 0 : deltas_.back().revision; }
   size_t size() const { return deltas_.size(); }
+  size_t entries() const { return entries_; }
+  // When `revision` was committed, while its delta is kept.
+  std::optional<double> committed_at(uint64_t revision) const;
 
  private:
-  size_t depth_;
+  void pop_oldest();
+
+  StateHistoryLimits limits_;
   std::deque<RevisionDelta> deltas_;
+  std::deque<double> committed_at_;  // beside deltas_
+  size_t entries_ = 0;
 };
 
 }  // namespace allo::place

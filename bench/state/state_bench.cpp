@@ -121,7 +121,7 @@ Result run(const Scenario& s, bool naive) {
   place::PlaceMetrics metrics(registry);
   CountingOutbox out;
   double now = 1000.0;
-  place::Place p(place::PlaceOptions{"bench", 1e9, 1e9}, out, metrics, now);
+  place::Place p(place::PlaceOptions{"bench", 1e9, 1e9, {}}, out, metrics, now);
   const AgentId app = 1;
   std::string app_avatar = announce(p, out, app, now);
   out.received.clear();

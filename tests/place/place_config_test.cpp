@@ -17,11 +17,13 @@ TEST(PlaceConfig, DefaultsMatchTheDocumentedCommandLine) {
   EXPECT_FALSE(c->assetd);
   EXPECT_EQ(c->rt_priority, 0) << "normal scheduling unless asked";
   EXPECT_EQ(c->rt_max_load, 0.75);
+  EXPECT_EQ(c->state_window, 32u);
 }
 
 TEST(PlaceConfig, FlagsParse) {
   auto c = parse_place_config({"--listen", "127.0.0.1:4000", "--metrics", "off", "--name", "Lobby",
-                               "--tick-hz=30", "--rt-priority", "12", "--rt-max-load", "0.4"});
+                               "--tick-hz=30", "--rt-priority", "12", "--rt-max-load", "0.4",
+                               "--state-window", "0"});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->listen.port, 4000);
   EXPECT_FALSE(c->metrics);
@@ -29,6 +31,8 @@ TEST(PlaceConfig, FlagsParse) {
   EXPECT_EQ(c->tick_hz, 30);
   EXPECT_EQ(c->rt_priority, 12);
   EXPECT_EQ(c->rt_max_load, 0.4);
+  EXPECT_EQ(c->state_window, 0u);
+  EXPECT_EQ(parse_place_config({"--state-window", "63"})->state_window, 63u);
 }
 
 TEST(PlaceConfig, BadValuesNameTheSetting) {
@@ -49,6 +53,12 @@ TEST(PlaceConfig, BadValuesNameTheSetting) {
     auto load = parse_place_config({"--rt-max-load", bad});
     ASSERT_FALSE(load) << bad;
     EXPECT_NE(load.error().detail.find("rt-max-load"), std::string::npos) << load.error().detail;
+  }
+  for (const char* bad : {"1", "64", "-2", "8.5", "many"}) {
+    auto window = parse_place_config({"--state-window", bad});
+    ASSERT_FALSE(window) << bad;
+    EXPECT_NE(window.error().detail.find("state-window"), std::string::npos)
+        << window.error().detail;
   }
 }
 

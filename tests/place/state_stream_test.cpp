@@ -1,5 +1,6 @@
 // The per-client state stream: set vs merge by acked revision, sharing of
 // bytes between clients, and a client mirror that stays equal to the world.
+#include <deque>
 #include <random>
 
 #include "place/state_encoder.hpp"
@@ -67,18 +68,25 @@ TEST_F(StateStream, ClientsThatAckedTheSameRevisionShareOneBuffer) {
   EXPECT_EQ(place.last_tick_stats().sets_built, 1u);
 }
 
+// A client acknowledging a revision 64 or more older than what it was sent
+// may no longer hold it: it is held (too much in flight), and the probe that
+// follows is the full set.
 TEST_F(StateStream, AckOutsideTheHistoryGetsAFullSet) {
   join(1);
   for (int i = 1; i <= 80; ++i) place.tick(now + 0.05 * i);
   uint64_t old = place.world().revision() - 70;
   ack(*this, 1, old);
   out.clear();
-  place.tick(now + 10);
+  double t = now + 4;
+  for (int i = 1; i <= 200 && out.to(1, limits::kChannelState).empty(); ++i) {
+    place.tick(t += 0.05);
+  }
   EXPECT_EQ(proto::parse_state_message(out.to(1, limits::kChannelState).at(0).json())->style,
             proto::PatchStyle::kSet);
+  EXPECT_EQ(metrics.state_probes.Value(), 1);
   ack(*this, 1, place.world().revision() + 1000);  // a revision from the future
   out.clear();
-  place.tick(now + 10.05);
+  place.tick(t + 0.05);
   EXPECT_EQ(proto::parse_state_message(out.to(1, limits::kChannelState).at(0).json())->style,
             proto::PatchStyle::kSet);
 }
@@ -154,6 +162,108 @@ TEST_F(StateStream, MirrorFollowsRandomChangesDespiteLoss) {
   }
   EXPECT_GT(merges, 200);
   EXPECT_GE(sets, 1);
+}
+
+proto::PatchStyle style_of(const SentPacket& p) {
+  return proto::parse_state_message(p.json())->style;
+}
+
+// A client that stops acknowledging gets `window` messages, then probes at
+// doubling intervals; once its acknowledgement may be gone from its history
+// the probes are full sets. Nothing every tick.
+TEST_F(StateStream, AClientThatStopsAckingIsHeldAndProbedWithBackoff) {
+  const StateFlowLimits limits;
+  join(1);
+  place.tick(now + 0.05);
+  ack(*this, 1, place.world().revision());
+  out.clear();
+  const int ticks = 200;  // 10 s
+  for (int i = 2; i < 2 + ticks; ++i) place.tick(now + 0.05 * i);
+  auto packets = out.to(1, limits::kChannelState);
+  // Probes after 0.25, 0.75, 1.75, 3.75 and 7.75 s of silence.
+  ASSERT_EQ(packets.size(), limits.window + 5);
+  size_t sets = 0;
+  for (const auto& p : packets) sets += style_of(p) == proto::PatchStyle::kSet;
+  EXPECT_EQ(sets, 2u) << "the probes after the acknowledged revision may be gone";
+  EXPECT_EQ(metrics.state_probes.Value(), 5);
+  EXPECT_EQ(metrics.state_held.Value(), ticks - limits.window - 5);
+  EXPECT_EQ(metrics.state_clients_held.Value(), 1);
+
+  // The ack moves to the last probe: the stream resumes at once, as a merge.
+  ack(*this, 1, proto::parse_state_message(packets.back().json())->revision);
+  out.clear();
+  place.tick(now + 0.05 * (2 + ticks));
+  packets = out.to(1, limits::kChannelState);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(style_of(packets[0]), proto::PatchStyle::kMerge);
+  EXPECT_EQ(metrics.state_clients_held.Value(), 0);
+}
+
+TEST_F(StateStream, AClientThatAlwaysAcksZeroGetsASetEveryTick) {
+  join(1);
+  out.clear();
+  for (int i = 1; i <= 100; ++i) {
+    ack(*this, 1, 0);
+    place.tick(now + 0.05 * i);
+  }
+  auto packets = out.to(1, limits::kChannelState);
+  ASSERT_EQ(packets.size(), 100u);
+  for (const auto& p : packets) EXPECT_EQ(style_of(p), proto::PatchStyle::kSet);
+  EXPECT_EQ(metrics.state_held.Value(), 0);
+}
+
+// A client that applies each message 3.5 s after it was sent (more than the
+// 64 revisions clients keep) and acks what it applied: flow control sends
+// it about one message per round trip, each a merge patch over more than
+// 64 revisions instead of a full set, and its mirror equals the world at
+// every revision it reaches.
+TEST_F(StateStream, ASlowClientStaysOnMergesFromFarBehind) {
+  std::string a = join(1);
+  join(2);
+  const int delay = 70;  // ticks
+  std::deque<std::pair<int, SentPacket>> in_flight;
+  std::map<uint64_t, json> world_at;
+  std::map<uint64_t, json> history;  // the client's last revisions
+  json mirror;
+  int sets = 0, merges = 0, far_merges = 0;
+  for (int step = 1; step <= 600; ++step) {
+    if (step % 3 == 0) {
+      send(1, request(1, a, "place", "s" + std::to_string(step),
+                      {"spawn_entity", {{"text", {{"string", std::to_string(step)}}}}}));
+    }
+    out.clear();
+    place.tick(now + 0.05 * step);
+    world_at[place.world().revision()] = world_doc(place.world());
+    for (const auto& p : out.to(2, limits::kChannelState)) in_flight.emplace_back(step + delay, p);
+    while (!in_flight.empty() && in_flight.front().first <= step) {
+      auto msg = proto::parse_state_message(in_flight.front().second.json());
+      in_flight.pop_front();
+      ASSERT_TRUE(msg);
+      if (msg->style == proto::PatchStyle::kSet) {
+        mirror = msg->payload;
+        ++sets;
+      } else {
+        auto base = history.find(msg->patch_from);
+        ASSERT_NE(base, history.end()) << "unmergeable patch from " << msg->patch_from;
+        mirror = base->second;
+        proto::apply_merge_patch(mirror, msg->payload);
+        ++merges;
+        far_merges += msg->revision - msg->patch_from >= limits::kStateHistoryRevisions;
+      }
+      uint64_t rev = mirror["revision"];
+      ASSERT_EQ(mirror, world_at.at(rev)) << "step " << step;
+      history[rev] = mirror;
+      while (history.size() > limits::kStateHistoryRevisions) history.erase(history.begin());
+      ack(*this, 2, rev);
+    }
+  }
+  // Sets only until its first acknowledgement came back; then merges, most
+  // of them over more than 64 revisions, about one per round trip.
+  EXPECT_LE(sets, delay + 1);
+  EXPECT_GE(merges, 5);
+  EXPECT_LE(merges, 2 * 600 / delay);
+  EXPECT_GT(far_merges, merges / 2);
+  EXPECT_GT(metrics.state_held.Value(), 0);
 }
 
 TEST(StateEncoder, FullSetIsValidJsonWithEveryEntity) {

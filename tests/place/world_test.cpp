@@ -55,7 +55,7 @@ TEST(StateHistory, CoversOnlyTheLastDepthRevisions) {
   StateHistory h(3);
   for (int i = 0; i < 5; ++i) {
     w.put(i % 2 ? "a" : "b", 1, {{"n", {{"v", i}}}});
-    h.push(*w.commit());
+    h.push(*w.commit(), 0);
   }
   // newest = 5; depth 3 keeps deltas 3, 4, 5: patches may start at 2, 3 or 4.
   EXPECT_FALSE(h.changes_since(1));
@@ -65,6 +65,31 @@ TEST(StateHistory, CoversOnlyTheLastDepthRevisions) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->size(), 2u);
   EXPECT_EQ(h.changes_since(4)->size(), 1u);
+}
+
+TEST(StateHistory, ReachesFurtherBackWhileTheChangesFitTheBudget) {
+  World w;
+  StateHistory h(StateHistoryLimits{3, 10, 12});
+  auto commit = [&](int changed, int tag) {
+    for (int i = 0; i < changed; ++i) w.put("e" + std::to_string(i), 1, {{"n", {{"v", tag}}}});
+    h.push(*w.commit(), 0);
+  };
+  for (int i = 0; i < 10; ++i) commit(1, i);  // 10 revisions, 10 entries: all kept
+  EXPECT_EQ(h.size(), 10u);
+  EXPECT_TRUE(h.changes_since(1));
+  commit(1, 10);
+  commit(1, 11);  // max_depth: deltas 3..12 remain
+  EXPECT_EQ(h.size(), 10u);
+  EXPECT_FALSE(h.changes_since(1));
+  EXPECT_TRUE(h.changes_since(2));
+  commit(4, 12);  // 10 + 4 = 14 entries > 12: the oldest go until it fits
+  EXPECT_EQ(h.entries(), 12u);
+  EXPECT_EQ(h.size(), 9u);
+  for (int i = 0; i < 3; ++i) commit(10, 13 + i);  // over budget, but min_depth stays
+  EXPECT_EQ(h.size(), 3u);
+  EXPECT_EQ(h.entries(), 30u);
+  EXPECT_TRUE(h.changes_since(h.newest() - 3));
+  EXPECT_FALSE(h.changes_since(h.newest() - 4));
 }
 
 }  // namespace
