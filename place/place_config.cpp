@@ -131,9 +131,9 @@ Options (each may also be a key in the JSON file given with --config; flags win)
                               needs CAP_SYS_NICE or LimitRTPRIO); 0 = normal (default 0)
   --rt-max-load SHARE         back to normal scheduling for a while when the loop uses more
                               than SHARE (0.05..0.95) of a core over a second (default 0.75)
-  --state-window N            hold a client's state stream while N revisions sent to it are
-                              unacknowledged, probing it now and then (2..63; 0 = off;
-                              default 32, 1.6 s at 20 Hz)
+  --state-window N            hold a client's state stream while the newest revision sent to
+                              it is N or more ahead of its acknowledgement, probing it now
+                              and then (2..63; 0 = off; default 32, 1.6 s at 20 Hz)
   --log-level LEVEL           debug, info, warn or error      (default info)
   --acl-file PATH             interaction ACL rules, saved on every change (default: in memory)
   --owner-key KEY             an agent announcing identity.owner_key == KEY owns the place

@@ -34,7 +34,10 @@ StateFlow::Verdict StateFlow::check(uint64_t acked, std::optional<double> acked_
 
 double StateFlow::probe_interval(const StateFlowLimits& limits) const {
   const double longest = std::max(limits.first_probe, limits.max_probe);
-  double timeout = srtt_ < 0 ? limits.first_probe : srtt_ + 4 * rttvar_;
+  // The deviation term has a floor (RFC 6298's clock granularity, here a
+  // quarter of the round trip): with steady samples it decays towards 0, and
+  // an acknowledgement a tick late must not look lost.
+  double timeout = srtt_ < 0 ? limits.first_probe : srtt_ + std::max(4 * rttvar_, srtt_ / 4);
   timeout = std::clamp(timeout, limits.first_probe, longest);
   return std::min(std::ldexp(timeout, probes_), longest);
 }

@@ -6,7 +6,9 @@
 // messages lost, or the peer stalled or gone) gets a probe now and then, the
 // interval doubling each time, instead of a message every tick, so the place
 // does not stream to a peer that vanished.
-// A client that acknowledges 0 asks for a set every time and is never held.
+// A client that acknowledges 0 asks for a set every time and is never held
+// (deployed clients that always ack 0 must keep getting sets), so one that
+// vanishes before its first acknowledgement gets sets until ENet drops it.
 // Because a held client was sent nothing newer, it still holds the revision
 // it acknowledged however far the world moved on: it gets a merge patch, not
 // a full set, when the stream resumes (may_patch_from).
@@ -26,7 +28,8 @@ struct StateFlowLimits {
   // was held still holds its acknowledged revision and gets a merge patch.
   uint64_t window = 32;
   // Probes: the first after the round-trip timeout (smoothed round trip plus
-  // four deviations, as TCP, from the acknowledgements' delays) but not
+  // four deviations, at least a quarter of it, as TCP, from the
+  // acknowledgements' delays) but not
   // sooner than first_probe, each next one twice as late, up to max_probe.
   double first_probe = 0.25;  // seconds without a message or progress
   double max_probe = 8.0;

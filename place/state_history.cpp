@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace allo::place {
+namespace {
+
+size_t snapshot_bytes(const RevisionDelta& delta) {
+  size_t bytes = 0;
+  for (const auto& [id, before] : delta.before) {
+    if (before) bytes += before->keyed_dump.size();
+  }
+  return bytes;
+}
+
+}  // namespace
 
 StateHistory::StateHistory(StateHistoryLimits limits) : limits_(limits) {
   limits_.min_depth = std::max<size_t>(limits_.min_depth, 1);
@@ -14,18 +25,22 @@ void StateHistory::push(RevisionDelta delta, double at) {
     deltas_.clear();
     committed_at_.clear();
     entries_ = 0;
+    bytes_ = 0;
   }
   entries_ += delta.before.size();
+  bytes_ += snapshot_bytes(delta);
   deltas_.push_back(std::move(delta));
   committed_at_.push_back(at);
   while (deltas_.size() > limits_.max_depth ||
-         (deltas_.size() > limits_.min_depth && entries_ > limits_.entry_budget)) {
+         (deltas_.size() > limits_.min_depth &&
+          (entries_ > limits_.entry_budget || bytes_ > limits_.byte_budget))) {
     pop_oldest();
   }
 }
 
 void StateHistory::pop_oldest() {
   entries_ -= deltas_.front().before.size();
+  bytes_ -= snapshot_bytes(deltas_.front());
   deltas_.pop_front();
   committed_at_.pop_front();
 }

@@ -21,19 +21,22 @@ namespace allo::place {
 // decides per client). A client whose stream flow control held can be much
 // further behind the world than that and still hold its acknowledged
 // revision, so the history reaches further back while it is cheap: at least
-// `min_depth` revisions, and up to `max_depth` while the deltas hold at most
-// `entry_budget` changed entities in all (a busy world keeps fewer).
+// `min_depth` revisions, and up to `max_depth` while the kept deltas hold at
+// most `entry_budget` changed entities and `byte_budget` bytes of old
+// snapshots (which they keep alive); a busy world keeps fewer.
 struct StateHistoryLimits {
   size_t min_depth = limits::kStateHistoryRevisions - 1;
-  size_t max_depth = 1200;      // one minute at 20 Hz
-  size_t entry_budget = 65536;  // changed entities over all kept deltas
+  size_t max_depth = 400;                 // 20 s at 20 Hz
+  size_t entry_budget = 65536;            // changed entities over all kept deltas
+  size_t byte_budget = 64 * 1024 * 1024;  // their old snapshots' serialized bytes
 };
 
 class StateHistory {
  public:
   explicit StateHistory(StateHistoryLimits limits);
   // Exactly `depth` revisions (tests).
-  explicit StateHistory(size_t depth) : StateHistory(StateHistoryLimits{depth, depth, SIZE_MAX}) {}
+  explicit StateHistory(size_t depth)
+      : StateHistory(StateHistoryLimits{depth, depth, SIZE_MAX, SIZE_MAX}) {}
 
   // The delta of the next revision, committed (and sent) at `at` seconds.
   void push(RevisionDelta delta, double at);
@@ -46,6 +49,7 @@ class StateHistory {
   uint64_t newest() const { return deltas_.empty() ? 0 : deltas_.back().revision; }
   size_t size() const { return deltas_.size(); }
   size_t entries() const { return entries_; }
+  size_t bytes() const { return bytes_; }
   // When `revision` was committed, while its delta is kept.
   std::optional<double> committed_at(uint64_t revision) const;
 
@@ -56,6 +60,7 @@ class StateHistory {
   std::deque<RevisionDelta> deltas_;
   std::deque<double> committed_at_;  // beside deltas_
   size_t entries_ = 0;
+  size_t bytes_ = 0;
 };
 
 }  // namespace allo::place

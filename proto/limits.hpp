@@ -44,7 +44,9 @@ inline constexpr size_t kMaxTracksPerAgent = 16;
 // Connected peers on the public place endpoint.
 inline constexpr size_t kMaxPeers = 1024;
 // Revisions a client keeps (reference README): a patch_from older than this
-// is unmergeable for the client, so the server keeps exactly as many.
+// is unmergeable for the client. The place patches from a revision only
+// while nothing it sent that client since is this many revisions newer
+// (place/state_flow.hpp).
 inline constexpr size_t kStateHistoryRevisions = 64;
 // Supported announce versions.
 inline constexpr int kMinAnnounceVersion = 1;

@@ -96,11 +96,10 @@ TEST(StateFlow, TheFirstProbeWaitsForTheMeasuredRoundTrip) {
     ASSERT_EQ(flow.check(acked, sent_at, now, limits), Verdict::kSend);
     flow.sent(r, now, Verdict::kSend);
   }
-  // About 2 s smoothed, little deviation: a round-trip timeout above 2 s
-  // instead of first_probe.
+  // About 2 s smoothed, the deviation decayed to nearly 0: the timeout is
+  // the round trip plus its floor of a quarter of it, not first_probe.
   double timeout = flow.probe_interval(limits);
-  EXPECT_GT(timeout, 2.0);
-  EXPECT_LT(timeout, 3.0);
+  EXPECT_NEAR(timeout, 2.5, 0.01);
   // Held with the window full and no progress: no probe before the timeout.
   flow.sent(18 + limits.window, now, Verdict::kSend);
   EXPECT_EQ(flow.check(18, std::nullopt, now + timeout - 0.01, limits), Verdict::kHold);

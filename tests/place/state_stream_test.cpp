@@ -3,6 +3,7 @@
 #include <deque>
 #include <random>
 
+#include "allo/state_mirror.hpp"
 #include "place/state_encoder.hpp"
 #include "place_fixture.hpp"
 #include "proto/intent.hpp"
@@ -71,7 +72,7 @@ TEST_F(StateStream, ClientsThatAckedTheSameRevisionShareOneBuffer) {
 // A client acknowledging a revision 64 or more older than what it was sent
 // may no longer hold it: it is held (too much in flight), and the probe that
 // follows is the full set.
-TEST_F(StateStream, AckOutsideTheHistoryGetsAFullSet) {
+TEST_F(StateStream, AnAckTheClientMayNoLongerHoldGetsAFullSet) {
   join(1);
   for (int i = 1; i <= 80; ++i) place.tick(now + 0.05 * i);
   uint64_t old = place.world().revision() - 70;
@@ -108,9 +109,7 @@ TEST_F(StateStream, MirrorFollowsRandomChangesDespiteLoss) {
   std::string a = join(1), b = join(2);
   std::mt19937 rng(1234);
   std::vector<std::string> spawned;
-  std::map<uint64_t, json> history;  // the client's last revisions
-  json mirror;
-  uint64_t acked = 0;
+  client::StateMirror mirror;  // the SDK's: ack 0 after an unmergeable patch
   int sets = 0, merges = 0;
   for (int step = 1; step <= 400; ++step) {
     int action = rng() % 4;
@@ -139,26 +138,13 @@ TEST_F(StateStream, MirrorFollowsRandomChangesDespiteLoss) {
     if (rng() % 10 < 3) continue;  // 30% of state packets lost
     auto msg = proto::parse_state_message(packets[0].json());
     ASSERT_TRUE(msg);
-    if (msg->style == proto::PatchStyle::kSet) {
-      mirror = msg->payload;
-      ++sets;
-    } else {
-      auto base = history.find(msg->patch_from);
-      if (base == history.end()) {
-        ack(*this, 2, 0);  // unmergeable: ask for a set
-        continue;
-      }
-      mirror = base->second;
-      proto::apply_merge_patch(mirror, msg->payload);
-      ++merges;
+    auto outcome = mirror.apply(packets[0].json());
+    ASSERT_NE(outcome, client::StateMirror::Outcome::kMalformed);
+    if (outcome == client::StateMirror::Outcome::kApplied) {
+      ++(msg->style == proto::PatchStyle::kSet ? sets : merges);
+      ASSERT_EQ(mirror.document(), world_doc(place.world())) << "step " << step;
     }
-    history[mirror["revision"].get<uint64_t>()] = mirror;
-    while (history.size() > limits::kStateHistoryRevisions) history.erase(history.begin());
-    ASSERT_EQ(mirror, world_doc(place.world())) << "step " << step;
-    if (rng() % 10 < 8) {  // acks get lost too
-      acked = mirror["revision"];
-      ack(*this, 2, acked);
-    }
+    if (rng() % 10 < 8) ack(*this, 2, mirror.ack_revision());  // acks get lost too
   }
   EXPECT_GT(merges, 200);
   EXPECT_GE(sets, 1);
@@ -199,6 +185,24 @@ TEST_F(StateStream, AClientThatStopsAckingIsHeldAndProbedWithBackoff) {
   EXPECT_EQ(metrics.state_clients_held.Value(), 0);
 }
 
+TEST_F(StateStream, AHeldClientThatAcksZeroGetsASetAtOnce) {
+  join(1);
+  place.tick(now + 0.05);
+  ack(*this, 1, place.world().revision());
+  int step = 2;
+  for (; step < 2 + 40; ++step) place.tick(now + 0.05 * step);
+  ASSERT_EQ(metrics.state_clients_held.Value(), 1);
+  double probes = metrics.state_probes.Value();
+  ack(*this, 1, 0);  // e.g. after an unmergeable patch
+  out.clear();
+  place.tick(now + 0.05 * step);
+  auto packets = out.to(1, limits::kChannelState);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(style_of(packets[0]), proto::PatchStyle::kSet);
+  EXPECT_EQ(metrics.state_probes.Value(), probes) << "sent as asked, not as a probe";
+  EXPECT_EQ(metrics.state_clients_held.Value(), 0);
+}
+
 TEST_F(StateStream, AClientThatAlwaysAcksZeroGetsASetEveryTick) {
   join(1);
   out.clear();
@@ -223,8 +227,7 @@ TEST_F(StateStream, ASlowClientStaysOnMergesFromFarBehind) {
   const int delay = 70;  // ticks
   std::deque<std::pair<int, SentPacket>> in_flight;
   std::map<uint64_t, json> world_at;
-  std::map<uint64_t, json> history;  // the client's last revisions
-  json mirror;
+  client::StateMirror mirror;
   int sets = 0, merges = 0, far_merges = 0;
   for (int step = 1; step <= 600; ++step) {
     if (step % 3 == 0) {
@@ -236,24 +239,20 @@ TEST_F(StateStream, ASlowClientStaysOnMergesFromFarBehind) {
     world_at[place.world().revision()] = world_doc(place.world());
     for (const auto& p : out.to(2, limits::kChannelState)) in_flight.emplace_back(step + delay, p);
     while (!in_flight.empty() && in_flight.front().first <= step) {
-      auto msg = proto::parse_state_message(in_flight.front().second.json());
+      json packet = in_flight.front().second.json();
       in_flight.pop_front();
+      auto msg = proto::parse_state_message(packet);
       ASSERT_TRUE(msg);
+      ASSERT_EQ(mirror.apply(packet), client::StateMirror::Outcome::kApplied)
+          << "step " << step << ": patch from " << msg->patch_from;
       if (msg->style == proto::PatchStyle::kSet) {
-        mirror = msg->payload;
         ++sets;
       } else {
-        auto base = history.find(msg->patch_from);
-        ASSERT_NE(base, history.end()) << "unmergeable patch from " << msg->patch_from;
-        mirror = base->second;
-        proto::apply_merge_patch(mirror, msg->payload);
         ++merges;
         far_merges += msg->revision - msg->patch_from >= limits::kStateHistoryRevisions;
       }
-      uint64_t rev = mirror["revision"];
-      ASSERT_EQ(mirror, world_at.at(rev)) << "step " << step;
-      history[rev] = mirror;
-      while (history.size() > limits::kStateHistoryRevisions) history.erase(history.begin());
+      uint64_t rev = mirror.revision();
+      ASSERT_EQ(mirror.document(), world_at.at(rev)) << "step " << step;
       ack(*this, 2, rev);
     }
   }

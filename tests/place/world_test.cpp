@@ -92,5 +92,33 @@ TEST(StateHistory, ReachesFurtherBackWhileTheChangesFitTheBudget) {
   EXPECT_FALSE(h.changes_since(h.newest() - 4));
 }
 
+TEST(StateHistory, RemembersWhenEachKeptRevisionWasCommitted) {
+  World w;
+  StateHistory h(3);
+  for (int i = 1; i <= 5; ++i) {
+    w.put("a", 1, {{"n", {{"v", i}}}});
+    h.push(*w.commit(), 100.0 + i);
+  }
+  EXPECT_FALSE(h.committed_at(2));  // dropped
+  EXPECT_EQ(h.committed_at(3), 103.0);
+  EXPECT_EQ(h.committed_at(5), 105.0);
+  EXPECT_FALSE(h.committed_at(6));
+  EXPECT_FALSE(h.committed_at(0));
+}
+
+TEST(StateHistory, OldSnapshotsKeptAliveCountAgainstTheByteBudget) {
+  World w;
+  StateHistory h(StateHistoryLimits{2, 100, SIZE_MAX, 10000});
+  std::string big(3000, 'x');
+  for (int i = 0; i < 10; ++i) {
+    w.put("a", 1, {{"text", {{"string", big + std::to_string(i)}}}});
+    h.push(*w.commit(), 0);
+  }
+  // Each delta keeps a ~3 KB snapshot of "a" alive: three fit in 10 000 bytes.
+  EXPECT_EQ(h.size(), 3u);
+  EXPECT_LE(h.bytes(), 10000u);
+  EXPECT_GT(h.bytes(), 6000u);
+}
+
 }  // namespace
 }  // namespace allo::place
