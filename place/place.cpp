@@ -285,7 +285,7 @@ void Place::send_state() {
   encoder_.begin_tick(world_, history_);
   // Clients grouped by the revision their patch starts from (0: the full
   // set), each with its flow-control verdict; held clients get nothing.
-  std::map<uint64_t, std::vector<std::pair<Agent*, StateFlow::Verdict>>> by_ack;
+  std::map<uint64_t, std::vector<std::pair<Agent*, StateFlow::Verdict>>> by_base;
   size_t held = 0;
   for (auto& [id, a] : agents_) {
     if (!a.announced) continue;
@@ -296,11 +296,11 @@ void Place::send_state() {
       continue;
     }
     uint64_t base = a.state_flow.may_patch_from(a.acked_revision) ? a.acked_revision : 0;
-    by_ack[base].emplace_back(&a, verdict);
+    by_base[base].emplace_back(&a, verdict);
   }
   size_t probes = 0;
   std::vector<AgentId> ids;
-  for (const auto& [base, group] : by_ack) {
+  for (const auto& [base, group] : by_base) {
     auto bytes = encoder_.message_for(base);
     if (!bytes) continue;
     ids.clear();
