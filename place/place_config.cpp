@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
 
 #include "common/realtime.hpp"
 #include "proto/limits.hpp"
@@ -17,21 +18,15 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
   auto bad = [&](const std::string& why) {
     return proto::fail("bad_config", key + ": " + why + " (got \"" + value + "\")");
   };
-  auto number = [&](double& out, double lo, double hi) -> proto::Result<void> {
-    double v = 0;
+  // A number (double) or a whole number (int) in [lo, hi].
+  auto ranged = [&]<typename T>(T& out, std::type_identity_t<T> lo,
+                                std::type_identity_t<T> hi) -> proto::Result<void> {
+    T v{};
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
     if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi) {
-      return bad("expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
-    }
-    out = v;
-    return {};
-  };
-  auto whole = [&](int& out, int lo, int hi) -> proto::Result<void> {
-    int v = 0;
-    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || p != value.data() + value.size() || v < lo || v > hi) {
-      return bad("expected a whole number from " + std::to_string(lo) + " to " +
-                 std::to_string(hi));
+      return bad(
+          std::string(std::is_integral_v<T> ? "expected a whole number" : "expected a number") +
+          " from " + std::to_string(lo) + " to " + std::to_string(hi));
     }
     out = v;
     return {};
@@ -60,22 +55,22 @@ proto::Result<void> set_value(PlaceConfig& c, const std::string& key, const std:
     if (value.empty() || value.size() > 200) return bad("expected 1 to 200 characters");
     c.name = value;
   } else if (key == "tick-hz") {
-    return number(c.tick_hz, 1, 200);
+    return ranged(c.tick_hz, 1, 200);
   } else if (key == "announce-timeout") {
-    return number(c.announce_timeout, 0.1, 3600);
+    return ranged(c.announce_timeout, 0.1, 3600);
   } else if (key == "request-timeout") {
-    return number(c.request_timeout, 0.1, 3600);
+    return ranged(c.request_timeout, 0.1, 3600);
   } else if (key == "max-peers") {
     double v = 0;
-    if (auto r = number(v, 1, limits::kMaxPeers); !r) return r;
+    if (auto r = ranged(v, 1, limits::kMaxPeers); !r) return r;
     c.max_peers = static_cast<size_t>(v);
   } else if (key == "rt-priority") {
-    return whole(c.rt_priority, 0, kMaxRtPriority);
+    return ranged(c.rt_priority, 0, kMaxRtPriority);
   } else if (key == "rt-max-load") {
-    return number(c.rt_max_load, 0.05, 0.95);
+    return ranged(c.rt_max_load, 0.05, 0.95);
   } else if (key == "state-window") {
     int v = 0;
-    if (auto r = whole(v, 0, kMaxStateWindow); !r) return r;
+    if (auto r = ranged(v, 0, kMaxStateWindow); !r) return r;
     if (v == 1) return bad("expected 0 (off) or 2 to " + std::to_string(kMaxStateWindow));
     c.state_window = static_cast<uint64_t>(v);
   } else if (key == "acl-file" || key == "admin-token-file") {

@@ -1,7 +1,7 @@
 // Flow control of one client's state stream (docs/ARCHITECTURE.md, "State
 // flow control"). Every intent acknowledges the revision the client holds;
-// the place sends a state message each tick only while fewer than `window`
-// of the revisions it sent are unacknowledged. A slow client's stream thus
+// the place sends a state message each tick only while the newest revision
+// it sent is fewer than `window` revisions ahead of that. A slow client's stream thus
 // follows its acknowledgements; one whose acknowledgement stops moving (its
 // messages lost, or the peer stalled or gone) gets a probe now and then, the
 // interval doubling each time, instead of a message every tick, so the place
@@ -23,9 +23,10 @@
 namespace allo::place {
 
 struct StateFlowLimits {
-  // Unacknowledged revisions after which the stream is held; 0 turns flow
-  // control off. Below limits::kStateHistoryRevisions, so a client that
-  // was held still holds its acknowledged revision and gets a merge patch.
+  // The stream is held once the newest revision sent is this many ahead of
+  // the acknowledgement; 0 turns flow control off. Below
+  // limits::kStateHistoryRevisions, so a client that was held still holds
+  // its acknowledged revision and gets a merge patch.
   uint64_t window = 32;
   // Probes: the first after the round-trip timeout (smoothed round trip plus
   // four deviations, at least a quarter of it, as TCP, from the

@@ -46,7 +46,7 @@ class StateHistory {
   // `from` is 0, not older than the newest revision, or no longer covered.
   std::optional<std::unordered_map<std::string, EntityPtr>> changes_since(uint64_t from) const;
 
-  uint64_t newest() const { return deltas_.empty() ? 0 : deltas_.back().revision; }
+  uint64_t newest() const { return deltas_.empty() ? 0 : deltas_.back().delta.revision; }
   size_t size() const { return deltas_.size(); }
   size_t entries() const { return entries_; }
   size_t bytes() const { return bytes_; }
@@ -54,11 +54,16 @@ class StateHistory {
   std::optional<double> committed_at(uint64_t revision) const;
 
  private:
+  struct Kept {
+    RevisionDelta delta;
+    double committed_at;
+    size_t bytes;  // of the old snapshots it keeps alive
+  };
+  uint64_t oldest() const { return deltas_.front().delta.revision; }
   void pop_oldest();
 
   StateHistoryLimits limits_;
-  std::deque<RevisionDelta> deltas_;
-  std::deque<double> committed_at_;  // beside deltas_
+  std::deque<Kept> deltas_;
   size_t entries_ = 0;
   size_t bytes_ = 0;
 };

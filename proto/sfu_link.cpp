@@ -38,19 +38,34 @@ Result<json> decode_object(std::string_view bytes) {
   return doc;
 }
 
-Result<Positions> decode_positions(const json& doc) {
+// Reads the "agents" object of a per-agent message (positions,
+// route_groups): each key an agent id, each value read by `item`, which
+// returns false for a bad one.
+template <class Item>
+Result<void> read_agents(const json& doc, Item&& item) {
   auto agents = doc.find("agents");
   if (agents == doc.end() || !agents->is_object() || agents->size() > kMaxLinkFanout) {
     return fail("bad_field", "agents");
   }
-  Positions out;
-  for (const auto& [agent, xyz] : agents->items()) {
-    if (agent.empty() || agent.size() > kMaxLinkAgentIdBytes || !xyz.is_array() ||
-        xyz.size() != 3 || !xyz[0].is_number() || !xyz[1].is_number() || !xyz[2].is_number()) {
+  for (const auto& [agent, value] : agents->items()) {
+    if (agent.empty() || agent.size() > kMaxLinkAgentIdBytes || !item(agent, value)) {
       return fail("bad_field", "agents." + agent.substr(0, 64));
     }
-    out.agents.push_back({agent, xyz[0].get<float>(), xyz[1].get<float>(), xyz[2].get<float>()});
   }
+  return {};
+}
+
+Result<Positions> decode_positions(const json& doc) {
+  Positions out;
+  auto read = read_agents(doc, [&](const std::string& agent, const json& xyz) {
+    if (!xyz.is_array() || xyz.size() != 3 || !xyz[0].is_number() || !xyz[1].is_number() ||
+        !xyz[2].is_number()) {
+      return false;
+    }
+    out.agents.push_back({agent, xyz[0].get<float>(), xyz[1].get<float>(), xyz[2].get<float>()});
+    return true;
+  });
+  if (!read) return std::unexpected(read.error());
   return out;
 }
 
@@ -88,18 +103,13 @@ json encode_route(const AgentRoute& route) {
 }
 
 Result<RouteGroups> decode_route_groups(const json& doc) {
-  auto agents = doc.find("agents");
-  if (agents == doc.end() || !agents->is_object() || agents->size() > kMaxLinkFanout) {
-    return fail("bad_field", "agents");
-  }
   RouteGroups out;
-  for (const auto& [agent, group] : agents->items()) {
-    if (agent.empty() || agent.size() > kMaxLinkAgentIdBytes || !group.is_number_unsigned() ||
-        group.get<uint64_t>() > 0xFFFF) {
-      return fail("bad_field", "agents." + agent.substr(0, 64));
-    }
+  auto read = read_agents(doc, [&](const std::string& agent, const json& group) {
+    if (!group.is_number_unsigned() || group.get<uint64_t>() > 0xFFFF) return false;
     out.agents.emplace_back(agent, static_cast<uint16_t>(group.get<uint64_t>()));
-  }
+    return true;
+  });
+  if (!read) return std::unexpected(read.error());
   return out;
 }
 
