@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "loadgen_options.hpp"
 #include "loadgen_run.hpp"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     return help ? 0 : 2;
   }
   allo::log::configure("allo-loadgen", allo::log::Level::kWarn);
+  allo::log_malloc_in_use();  // a warning when mimalloc did not take (common/allocator.hpp)
   LoadgenRun run(*options);
   auto report = run.run();
   if (!report) {

@@ -5,7 +5,7 @@
 
 #include "allo/voice_opus_decoder.hpp"
 #include "allo/voice_opus_encoder.hpp"
-#include "common/fnv1a.hpp"
+#include "common/bytes_hash.hpp"
 #include "speech_signal.hpp"
 
 namespace allo::loadgen {
@@ -16,7 +16,7 @@ constexpr uint32_t kAmbiguous = std::numeric_limits<uint32_t>::max();
 }  // namespace
 
 uint64_t payload_hash(std::span<const uint8_t> bytes) {
-  return fnv1a64(bytes);
+  return hash_bytes(bytes);
 }
 
 proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames) {

@@ -16,7 +16,7 @@
 
 namespace allo::loadgen {
 
-// FNV-1a, 64 bit.
+// hash_bytes (common/bytes_hash.hpp) of the payload.
 uint64_t payload_hash(std::span<const uint8_t> bytes);
 
 class SentFrames {

@@ -7,7 +7,7 @@
 
 #include <ctime>
 
-#include "common/fnv1a.hpp"
+#include "common/bytes_hash.hpp"
 #include "common/mono_clock.hpp"
 #include "enet_datagram.hpp"
 
@@ -73,12 +73,12 @@ void ArrivalStamps::record(ENetHost* host) {
       arrival = mono - (seconds_of(real_now) - seconds_of(stamp));
     }
     if (arrivals_.size() >= kMaxPendingStamps) arrivals_.clear();
-    arrivals_[fnv1a64(payload)] = arrival;
+    arrivals_[hash_bytes(payload)] = arrival;
   });
 }
 
 double ArrivalStamps::take(std::span<const uint8_t> packet) {
-  auto it = arrivals_.find(fnv1a64(packet));
+  auto it = arrivals_.find(hash_bytes(packet));
   if (it == arrivals_.end()) return -1;
   const double arrival = it->second;
   arrivals_.erase(it);
