@@ -22,16 +22,15 @@ std::string loadgen_usage() {
   return "allo-loadgen [--place alloplace://127.0.0.1:21337] [--clients 10] [--speakers 2]\n"
          "             [--selected 0] [--seconds 5] [--warmup 1] [--path direct|compatible]\n"
          "             [--decode-every 97] [--setup-timeout 60] [--listeners read|sink]\n"
-         "             [--intent-hz 20]\n"
+         "             [--intent-hz 20] [--threads 0]\n"
          "N SDK clients join the place (announce, ack state, send intents at --intent-hz);\n"
          "the first S allocate a track and send speech-like Opus every 20 ms. --selected is\n"
-         "the SFU's\n"
-         "--max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
+         "the SFU's --max-speakers (0 = everyone hears everyone). Prints one JSON report line.\n"
          "--listeners sink: while speakers send, nobody reads voice (a socket filter has\n"
          "the kernel drop it; Linux), every connection is polled every 100 ms (or at\n"
-         "--intent-hz) to stay up,\n"
-         "and frames go out in 2 ms bursts: a saturation test of the SFU: count its\n"
-         "packets out; deliveries are not measured.\n";
+         "--intent-hz) to stay up, and frames go out in 2 ms bursts: a saturation test of\n"
+         "the SFU: count its packets out; deliveries are not measured.\n"
+         "--threads T: event-loop threads the clients are spread over (0 = one per core).\n";
 }
 
 proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args) {
@@ -68,6 +67,8 @@ proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::strin
       o.sink = value == "sink";
     } else if (flag == "--intent-hz") {
       if (!parse_number(value, 1.0, 100.0, o.intent_hz)) return bad("1..100");
+    } else if (flag == "--threads") {
+      if (!parse_number(value, 0u, kMaxLoadgenThreads, o.threads)) return bad("0..64");
     } else if (flag == "--setup-timeout") {
       if (!parse_number(value, 1.0, 600.0, o.setup_timeout_seconds)) return bad("1..600");
     } else {

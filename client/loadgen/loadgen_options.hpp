@@ -26,14 +26,18 @@ struct LoadgenOptions {
   bool sink = false;
   double intent_hz = 20;  // --intent-hz: intents (with the state ack) per client per second
   double setup_timeout_seconds = 60;
+  // --threads: event-loop threads the clients are spread over (client i on
+  // thread i % T); 0 = one per core. Never more than --clients.
+  uint32_t threads = 0;
 };
 
 inline constexpr uint32_t kMaxLoadgenClients = 4000;
 inline constexpr double kMaxLoadgenSeconds = 600;
+inline constexpr uint32_t kMaxLoadgenThreads = 64;
 
 // Flags: --place URL --clients N --speakers S --selected K --seconds T
 // --warmup T --path direct|compatible --decode-every N --setup-timeout T
-// --listeners read|sink.
+// --listeners read|sink --threads T.
 // Errors: "bad_flag" (detail: "--clients: expected 1..4000, got 'x'", ...),
 // "help" (for -h/--help; detail is the usage text).
 proto::Result<LoadgenOptions> parse_loadgen_options(const std::vector<std::string>& args);

@@ -72,6 +72,7 @@ std::string to_json_line(const LoadgenReport& r) {
                {"intents_sent", r.intents_sent},
                {"state_packets", r.state_packets},
                {"loadgen_cpu_seconds", r.loadgen_cpu_seconds},
+               {"threads", r.threads},
                {"latency_ms", latency_json(r.latency)},
                {"arrival_latency_ms", latency_json(r.arrival_latency)}};
   return json{{"loadgen_report", body}}.dump();
@@ -106,6 +107,7 @@ proto::Result<LoadgenReport> parse_report_line(std::string_view line) {
         Field{"intents_sent", read(b, "intents_sent", r.intents_sent)},
         Field{"state_packets", read(b, "state_packets", r.state_packets)},
         Field{"loadgen_cpu_seconds", read(b, "loadgen_cpu_seconds", r.loadgen_cpu_seconds)},
+        Field{"threads", read(b, "threads", r.threads)},
         Field{"latency_ms.p50", read(latency, "p50", r.latency.p50_ms)},
         Field{"latency_ms.p99", read(latency, "p99", r.latency.p99_ms)},
         Field{"latency_ms.p999", read(latency, "p999", r.latency.p999_ms)},

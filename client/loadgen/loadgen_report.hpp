@@ -31,6 +31,7 @@ struct LoadgenReport {
   uint64_t intents_sent = 0;
   uint64_t state_packets = 0;
   double loadgen_cpu_seconds = 0;  // this process, during the window
+  uint32_t threads = 0;            // shard threads the clients were spread over
   LatencySummary latency;          // one-way, send call to receive callback
   // One-way, send call to the kernel's arrival stamp at the listener's
   // socket: without the delay of this one process reading for every client.

@@ -1,334 +1,93 @@
 #include "loadgen_run.hpp"
 
-#include <sys/resource.h>
-#include <thread>
-
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <map>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "common/log.hpp"
-#include "common/mono_clock.hpp"
-#include "media_drop_filter.hpp"
-#include "proto/limits.hpp"
+#include "loadgen_shard.hpp"
 
 namespace allo::loadgen {
 namespace {
 
 constexpr double kFrameSeconds = 0.02;
-constexpr double kDrainSeconds = 0.5;
-// --listeners sink: how often every connection is polled at most: only to
-// answer pings, acknowledge and send intents (the voice is dropped by the
-// kernel), well inside ENet's 5 s minimum peer timeout. Polled at
-// --intent-hz when that is faster (a Client sends one intent per poll).
-// Speakers send without a poll.
-constexpr double kSinkPollSeconds = 0.1;
-// --listeners sink: speakers' frames go out in bursts this far apart instead
-// of each at its own time; waking for every frame (speakers x 50 times a
-// second) preempted the SFU that the run saturates.
-constexpr double kSinkSendQuantumSeconds = 0.002;
-// Setup waits: at most this long per loop turn before re-checking progress.
-constexpr double kSetupTurnSeconds = 0.01;
-// From the settle phase on, a loop turn spends at most this long on readable clients
-// (state) before it looks at the voice sessions again (FleetPoller).
-constexpr double kClientBudgetSeconds = 0.00025;
-// Setup is over when no client got a full state set, and no loop turn was
-// busier than kCalmTurnSeconds, for kCalmSeconds (settle()).
-constexpr double kCalmSeconds = 1.0;
-constexpr double kCalmTurnSeconds = 0.05;
-// Measure anyway after this long (a place that keeps sending full sets).
-constexpr double kMaxSettleSeconds = 10;
-// Most voice tracks the place may hand out that we index directly.
-constexpr uint32_t kMaxTrackId = 1u << 20;
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-proto::Error setup_failed(std::string detail) {
-  return proto::Error{"setup_failed", std::move(detail)};
-}
 
 }  // namespace
 
 LoadgenRun::LoadgenRun(LoadgenOptions options) : options_(std::move(options)) {}
-LoadgenRun::~LoadgenRun() {
-  sessions_.clear();
-  for (auto& c : clients_) c->disconnect(0.05);
+
+uint32_t LoadgenRun::thread_count(uint32_t requested, uint32_t clients) {
+  const uint32_t wanted =
+      requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp(wanted, 1u, std::max(1u, clients));
 }
 
 proto::Result<LoadgenReport> LoadgenRun::run() {
   const uint32_t total_frames = static_cast<uint32_t>(
       std::ceil((options_.warmup_seconds + options_.seconds) / kFrameSeconds));
-  window_first_ = static_cast<uint32_t>(std::floor(options_.warmup_seconds / kFrameSeconds));
-  window_end_ = total_frames;
+  const uint32_t window_first =
+      static_cast<uint32_t>(std::floor(options_.warmup_seconds / kFrameSeconds));
   auto frames = SentFrames::encode(options_.speakers, total_frames);
   if (!frames) return std::unexpected(frames.error());
-  frames_ = std::make_unique<SentFrames>(std::move(*frames));
-  auto poller = FleetPoller::create(clients_, sessions_);
-  if (!poller) return std::unexpected(poller.error());
-  poller_ = std::move(*poller);
-  if (auto joined = join_all(); !joined) return std::unexpected(joined.error());
-  if (auto voice = start_voice(); !voice) return std::unexpected(voice.error());
-  if (auto settled = settle(); !settled) return std::unexpected(settled.error());
-  latency_ms_.reserve(1 << 20);
-  arrival_latency_ms_.reserve(1 << 20);
-  const double cpu_before = cpu_seconds();
-  if (auto sent = send_loop(); !sent) return std::unexpected(sent.error());
-  const double cpu = cpu_seconds() - cpu_before;
-  decode_samples();
-  return report(cpu);
-}
 
-proto::Result<void> LoadgenRun::join_all() {
-  const double deadline = mono_seconds() + options_.setup_timeout_seconds;
-  uint32_t announced = 0;
-  for (uint32_t i = 0; i < options_.clients; ++i) {
-    // Setup replies queue behind every blocking direct-path connect before
-    // them, so requests may wait as long as the whole setup.
-    client::ClientOptions client_options;
-    client_options.request_timeout_seconds = options_.setup_timeout_seconds;
-    // Acks the newest state revision like a visor, without copying the
-    // world per state packet (N clients in one process would cost O(N^2)).
-    client_options.mirror_state = false;
-    client_options.intent_rate_hz = options_.intent_hz;
-    clients_.push_back(std::make_unique<client::Client>(client_options));
-    auto& c = *clients_.back();
-    if (auto ok = c.connect(options_.place_url, 5); !ok) {
-      return std::unexpected(setup_failed(fmt::format("client {}: {}", i, ok.error().detail)));
-    }
-    if (auto ok = poller_->watch_client(i); !ok) return ok;
-    auto sent = c.announce({{"display_name", fmt::format("loadgen-{}", i)}},
-                           {{"geometry", {{"type", "hardcoded-model"}, {"name", "head"}}}},
-                           [&announced, i](const client::AnnounceResult& r) {
-                             if (r.ok)
-                               ++announced;
-                             else
-                               log::warn("client {}: announce failed: {}", i, r.error.code);
-                           });
-    if (!sent) return std::unexpected(setup_failed(sent.error().detail));
-    // A visor moves its head: a pose and a slow turn, sent with every ack.
-    proto::Intent intent;
-    intent.yaw = 0.01 * i;
-    intent.poses["head"].matrix = proto::kIdentityMatrix;
-    c.set_intent(intent);
-    // Poll every client joined so far before the next (blocking) connect:
-    // readiness alone is not enough here, because the place sends joiners
-    // full state sets while this thread sits in connect(), and a client left
-    // for its rota turn can fall behind far enough to be dropped (seen at
-    // 1000 clients).
-    for (auto& joined : clients_) joined->poll(0);
-    if (auto ok = poller_->serve(0); !ok) return ok;
-  }
-  while (announced < options_.clients && mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
-  }
-  if (announced < options_.clients) {
-    return std::unexpected(
-        setup_failed(fmt::format("{} of {} clients announced", announced, options_.clients)));
-  }
-  return {};
-}
-
-proto::Result<void> LoadgenRun::start_voice() {
-  const double deadline = mono_seconds() + options_.setup_timeout_seconds;
-  speaker_of_track_.assign(1, 0);
-  for (uint32_t i = 0; i < options_.clients; ++i) {
-    client::VoiceOptions voice;
-    voice.prefer_direct = options_.direct;
-    sessions_.push_back(std::make_unique<client::VoiceSession>(*clients_[i], voice));
-    auto& session = *sessions_.back();
-    session.on_opus([this, &session](uint32_t track, std::span<const uint8_t> opus) {
-      on_received(track, opus, session.last_arrival());
-    });
-    if (i < options_.speakers) {
-      auto sent = session.allocate_track([this, i](const proto::Result<uint32_t>& track) {
-        if (!track || *track >= kMaxTrackId) {
-          ++track_failures_;
-          return;
-        }
-        if (speaker_of_track_.size() <= *track) speaker_of_track_.resize(*track + 1, 0);
-        speaker_of_track_[*track] = i + 1;
-        ++tracks_ready_;
+  const uint32_t threads = thread_count(options_.threads, options_.clients);
+  ShardShared shared(options_, *frames, threads, window_first, total_frames);
+  std::vector<std::unique_ptr<LoadgenShard>> shards;
+  for (uint32_t k = 0; k < threads; ++k)
+    shards.push_back(std::make_unique<LoadgenShard>(shared, k));
+  std::vector<proto::Result<void>> results(threads);
+  std::vector<ShardTally> tallies(threads);
+  {
+    std::vector<std::jthread> running;
+    for (uint32_t k = 0; k < threads; ++k) {
+      running.emplace_back([&, k] {
+        results[k] = shards[k]->run();
+        tallies[k] = shards[k]->take_tally();
+        shards[k]->close();
       });
-      if (!sent) return std::unexpected(setup_failed(sent.error().detail));
     }
-    // Also called when a direct link drops mid-run (the session falls back).
-    auto sent = session.connect_media([this](client::VoicePath path, const proto::Error& why) {
-      ++paths_ready_;
-      if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks_[why.code];
-    });
-    if (!sent) return std::unexpected(setup_failed(sent.error().detail));
-    if (auto ok = poller_->serve(0); !ok) return ok;
+  }  // joins
+
+  // The first real failure; the others only say that one failed.
+  std::optional<proto::Error> error;
+  for (const auto& r : results) {
+    if (r) continue;
+    const bool echo = r.error().detail.starts_with("another load generator thread");
+    if (!error || (!echo && error->detail.starts_with("another load generator thread")))
+      error = r.error();
   }
-  while ((tracks_ready_ + track_failures_ < options_.speakers || paths_ready_ < options_.clients) &&
-         mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
-  }
-  for (const auto& [reason, count] : fallbacks_) {
+  if (error) return std::unexpected(*error);
+
+  std::map<std::string, uint32_t> fallbacks;
+  for (const auto& t : tallies)
+    for (const auto& [reason, count] : t.fallbacks) fallbacks[reason] += count;
+  for (const auto& [reason, count] : fallbacks) {
     log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
   }
-  if (tracks_ready_ < options_.speakers || paths_ready_ < options_.clients) {
-    return std::unexpected(setup_failed(
-        fmt::format("{} of {} tracks allocated, {} of {} media paths ready", tracks_ready_,
-                    options_.speakers, paths_ready_, options_.clients)));
-  }
-  return {};
-}
 
-proto::Result<void> LoadgenRun::settle() {
-  // Joining N clients sends each of them the growing world many times over
-  // (full sets of up to N entities); the loop works that off for a while
-  // after the last join, polling and acking late. Measuring then would count
-  // the backlog as voice latency, and ENet's packet throttle on the place's
-  // side (it drops unreliable packets after late acks) as loss. Settled:
-  // no client got a full set for kCalmSeconds.
-  const double deadline =
-      mono_seconds() + std::min(kMaxSettleSeconds, options_.setup_timeout_seconds);
-  poller_->set_client_budget(kClientBudgetSeconds);
-  auto full_sets = [this] {
-    uint64_t sets = 0;
-    for (const auto& c : clients_) sets += c->stats().sets_applied;
-    return sets;
-  };
-  uint64_t sets = full_sets();
-  double calm_since = mono_seconds(), next_check = calm_since;
-  while (mono_seconds() - calm_since < kCalmSeconds && mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
-    if (mono_seconds() < next_check) continue;
-    next_check = mono_seconds() + kSetupTurnSeconds;
-    const uint64_t now_sets = full_sets();
-    if (now_sets != sets || poller_->last_turn_busy_seconds() > kCalmTurnSeconds) {
-      calm_since = mono_seconds();
-    }
-    sets = now_sets;
-  }
-  return {};
-}
-
-proto::Result<void> LoadgenRun::send_loop() {
-  if (options_.sink) drop_heard_voice();
-  next_frame_.assign(options_.speakers, 0);
-  send_start_ = mono_seconds();
-  const double stop = send_start_ + window_end_ * kFrameSeconds + kDrainSeconds;
-  // The loop: send what is due, then serve input until the next frame is due.
-  for (double now = send_start_; now < stop; now = mono_seconds()) {
-    const double next_send = send_due_frames(now);
-    if (options_.sink) {
-      serve_sink(std::min(std::max(next_send, now + kSinkSendQuantumSeconds), stop));
-    } else if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) {
-      return ok;
-    }
-  }
-  return {};
-}
-
-void LoadgenRun::drop_heard_voice() {
-  // Reading the voice everyone hears took the loadgen most of a core beside
-  // the SFU it saturates, so the kernel drops it; acks and pings still
-  // arrive. Called before sending and after each poll: a direct link can
-  // open late (its token reply came after setup), inside a poll.
-  filtered_fds_.resize(sessions_.size(), -1);
-  uint32_t refused = 0;
-  for (size_t i = 0; i < sessions_.size(); ++i) {
-    const int fd = sessions_[i]->direct_socket_fd();
-    if (fd < 0 || fd == filtered_fds_[i]) continue;
-    filtered_fds_[i] = fd;
-    if (!attach_media_drop_filter(fd, limits::kChannelMedia)) ++refused;
-  }
-  if (refused > 0) {
-    log::warn("the voice drop filter was refused on {} direct links; their voice is read", refused);
-  }
-}
-
-void LoadgenRun::serve_sink(double until) {
-  // Every connection stays up (acks, pings, intents) while no voice is read:
-  // each is polled every kSinkPollSeconds (or at --intent-hz). Unserviced, the SFU timed the
-  // listeners' direct links out after 5-10 s and moved them to the
-  // compatible path, so the place relayed their voice and the run measured
-  // something else. Called between bursts of due frames; the cadence
-  // carries across calls.
-  while (true) {
-    const double now = mono_seconds();
-    if (now >= next_sink_poll_) {
-      next_sink_poll_ = now + std::min(kSinkPollSeconds, 1.0 / options_.intent_hz);
-      for (uint32_t c = 0; c < clients_.size(); ++c) {
-        clients_[c]->poll(0);
-        sessions_[c]->poll(0);
-      }
-      drop_heard_voice();
-    }
-    const double left = std::min(until, next_sink_poll_) - mono_seconds();
-    if (mono_seconds() >= until) return;
-    if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));  // pacing
-  }
-}
-
-double LoadgenRun::send_due_frames(double now) {
-  const uint32_t speakers = options_.speakers;
-  double next = std::numeric_limits<double>::infinity();
-  for (uint32_t s = 0; s < speakers; ++s) {
-    const double offset = kFrameSeconds * s / std::max(1u, speakers);
-    auto due_at = [&] { return send_start_ + offset + next_frame_[s] * kFrameSeconds; };
-    while (next_frame_[s] < window_end_ && due_at() <= now) {
-      const uint32_t f = next_frame_[s]++;
-      frames_->mark_sent(s, f, mono_seconds());
-      if (sessions_[s]->send_opus(frames_->opus(s, f)) && f >= window_first_) ++sent_in_window_;
-    }
-    if (next_frame_[s] < window_end_) next = std::min(next, due_at());
-  }
-  return next;
-}
-
-void LoadgenRun::on_received(uint32_t track, std::span<const uint8_t> payload, double arrival) {
-  const double now = mono_seconds();
-  const uint32_t speaker_plus_one = track < speaker_of_track_.size() ? speaker_of_track_[track] : 0;
-  if (speaker_plus_one == 0) {
-    ++unknown_;
-    return;
-  }
-  const uint32_t speaker = speaker_plus_one - 1;
-  auto frame = frames_->find(speaker, payload);
-  if (!frame) {
-    ++unknown_;
-    return;
-  }
-  if (*frame < window_first_) return;
-  ++delivered_;
-  const double sent = frames_->sent_at(speaker, *frame);
-  if (sent >= 0) {
-    latency_ms_.push_back(static_cast<float>((now - sent) * 1000));
-    if (arrival >= 0) arrival_latency_ms_.push_back(static_cast<float>((arrival - sent) * 1000));
-  }
-  if (options_.decode_every > 0 && delivered_ % options_.decode_every == 0) {
-    decode_samples_.emplace_back(payload.begin(), payload.end());
-  }
-}
-
-void LoadgenRun::decode_samples() {
-  // A fresh decoder per sample: each must decode on its own to 20 ms.
-  for (const auto& payload : decode_samples_) {
-    auto decoder = client::VoiceOpusDecoder::create();
-    auto pcm = decoder ? decoder->decode(payload) : std::unexpected(decoder.error());
-    if (pcm && pcm->size() == client::kVoiceFrameSamples)
-      ++decoded_;
-    else
-      ++decode_failures_;
-  }
-  decode_samples_.clear();
-}
-
-LoadgenReport LoadgenRun::report(double cpu) {
   LoadgenReport r;
   r.clients = options_.clients;
   r.speakers = options_.speakers;
   r.selected = options_.selected;
-  r.seconds = (window_end_ - window_first_) * kFrameSeconds;
-  r.packets_sent = sent_in_window_;
+  r.seconds = (total_frames - window_first) * kFrameSeconds;
+  std::vector<float> latency, arrival_latency;
+  for (auto& t : tallies) {
+    r.packets_sent += t.sent_in_window;
+    r.delivered += t.delivered;
+    r.unknown += t.unknown;
+    r.decoded += t.decoded;
+    r.decode_failures += t.decode_failures;
+    r.intents_sent += t.intents_sent;
+    r.state_packets += t.state_packets;
+    r.direct_clients += t.direct_clients;
+    r.loadgen_cpu_seconds += t.window_cpu_seconds;
+    latency.insert(latency.end(), t.latency_ms.begin(), t.latency_ms.end());
+    arrival_latency.insert(arrival_latency.end(), t.arrival_latency_ms.begin(),
+                           t.arrival_latency_ms.end());
+  }
   // Every listener hears min(selected, its candidates) speakers at any time
   // (a speaker is not its own candidate); all speakers send at the same rate.
   uint64_t streams = 0;
@@ -336,19 +95,10 @@ LoadgenReport LoadgenRun::report(double cpu) {
     const uint32_t candidates = options_.speakers - (l < options_.speakers ? 1 : 0);
     streams += options_.selected == 0 ? candidates : std::min(options_.selected, candidates);
   }
-  r.expected = options_.speakers == 0 ? 0 : sent_in_window_ * streams / options_.speakers;
-  r.delivered = delivered_;
-  r.unknown = unknown_;
-  r.decoded = decoded_;
-  r.decode_failures = decode_failures_;
-  for (size_t i = 0; i < clients_.size(); ++i) {
-    r.intents_sent += clients_[i]->stats().intents_sent;
-    r.state_packets += clients_[i]->stats().state_packets_received;
-    if (sessions_[i]->path() == client::VoicePath::kDirect) ++r.direct_clients;
-  }
-  r.loadgen_cpu_seconds = cpu;
-  r.latency = summarize_latency(latency_ms_);
-  r.arrival_latency = summarize_latency(arrival_latency_ms_);
+  r.expected = options_.speakers == 0 ? 0 : r.packets_sent * streams / options_.speakers;
+  r.threads = threads;
+  r.latency = summarize_latency(latency);
+  r.arrival_latency = summarize_latency(arrival_latency);
   return r;
 }
 

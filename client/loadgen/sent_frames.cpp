@@ -23,12 +23,14 @@ proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames)
   SentFrames out;
   out.frames_per_speaker_ = frames;
   out.frames_.resize(speakers);
-  out.sent_at_.assign(speakers, std::vector<double>(frames, -1.0));
+  out.sent_at_.resize(speakers);
   out.index_.resize(speakers);
   for (uint32_t s = 0; s < speakers; ++s) {
     auto encoder = client::VoiceOpusEncoder::create();
     if (!encoder) return std::unexpected(encoder.error());
     SpeechSignal signal(s);
+    out.sent_at_[s] = std::make_unique<std::atomic<double>[]>(frames);
+    for (uint32_t f = 0; f < frames; ++f) out.sent_at_[s][f].store(-1.0, std::memory_order_relaxed);
     out.frames_[s].reserve(frames);
     for (uint32_t f = 0; f < frames; ++f) {
       auto opus = encoder->encode(signal.next_frame());

@@ -1,8 +1,13 @@
-// allo-loadgen's flags: defaults, every flag, and errors that name the flag.
+// allo-loadgen's flags: defaults, every flag, and errors that name the flag;
+// how many threads a run uses; the sent frames' index.
 #include "loadgen_options.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
+#include "loadgen_run.hpp"
 #include "sent_frames.hpp"
 
 namespace allo::loadgen {
@@ -19,7 +24,8 @@ TEST(LoadgenOptions, ParsesEveryFlag) {
                                   "--decode-every",  "0",
                                   "--setup-timeout", "30",
                                   "--listeners",     "sink",
-                                  "--intent-hz",     "5"});
+                                  "--intent-hz",     "5",
+                                  "--threads",       "3"});
   ASSERT_TRUE(o) << o.error().detail;
   EXPECT_EQ(o->place_url, "alloplace://127.0.0.1:4000");
   EXPECT_EQ(o->clients, 500u);
@@ -31,6 +37,8 @@ TEST(LoadgenOptions, ParsesEveryFlag) {
   EXPECT_EQ(o->decode_every, 0u);
   EXPECT_TRUE(o->sink);
   EXPECT_DOUBLE_EQ(o->intent_hz, 5);
+  EXPECT_EQ(o->threads, 3u);
+  EXPECT_EQ(parse_loadgen_options({})->threads, 0u) << "one thread per core by default";
   EXPECT_DOUBLE_EQ(parse_loadgen_options({})->intent_hz, 20) << "a visor's rate by default";
   EXPECT_TRUE(parse_loadgen_options({})->direct) << "the direct path by default";
   EXPECT_FALSE(parse_loadgen_options({})->sink) << "listeners read by default";
@@ -50,6 +58,16 @@ TEST(LoadgenOptions, ErrorsNameTheFlag) {
   EXPECT_EQ(parse_loadgen_options({"--help"}).error().code, "help");
   EXPECT_EQ(parse_loadgen_options({"--intent-hz", "0"}).error().detail,
             "--intent-hz: expected 1..100, got '0'");
+  EXPECT_EQ(parse_loadgen_options({"--threads", "65"}).error().detail,
+            "--threads: expected 0..64, got '65'");
+}
+
+TEST(LoadgenRun, ThreadsArePerCoreByDefaultAndNeverMoreThanClients) {
+  const uint32_t cores = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_EQ(LoadgenRun::thread_count(0, 1000), std::min(cores, 1000u));
+  EXPECT_EQ(LoadgenRun::thread_count(0, 1), 1u);
+  EXPECT_EQ(LoadgenRun::thread_count(3, 1000), 3u);
+  EXPECT_EQ(LoadgenRun::thread_count(8, 5), 5u);
 }
 
 TEST(SentFrames, EveryFrameIsFoundByItsBytesAndForgedBytesAreNot) {

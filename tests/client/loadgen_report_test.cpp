@@ -22,6 +22,7 @@ TEST(LoadgenReport, LineRoundTrips) {
   r.intents_sent = 100000;
   r.state_packets = 99000;
   r.loadgen_cpu_seconds = 7.5;
+  r.threads = 2;
   r.latency = {0.4, 2.5, 4.75, 9.0, 1499000};
   r.arrival_latency = {0.3, 1.5, 3.75, 8.0, 1498000};
   const std::string line = to_json_line(r);
@@ -38,6 +39,7 @@ TEST(LoadgenReport, LineRoundTrips) {
   EXPECT_DOUBLE_EQ(back->arrival_latency.p99_ms, 1.5);
   EXPECT_EQ(back->arrival_latency.samples, 1498000u);
   EXPECT_DOUBLE_EQ(back->loadgen_cpu_seconds, 7.5);
+  EXPECT_EQ(back->threads, 2u);
   EXPECT_NEAR(back->delivered_ratio(), 1499000.0 / 1500000.0, 1e-12);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "common/mono_clock.hpp"
 #include "loadgen_report.hpp"
@@ -24,11 +25,12 @@ struct Stack {
 // its report; `while_running` is called about every 100 ms meanwhile.
 loadgen::LoadgenReport run_loadgen(const Stack& stack, const std::string& listeners,
                                    const std::string& seconds = "1",
-                                   const std::function<void()>& while_running = {}) {
+                                   const std::function<void()>& while_running = {},
+                                   const std::string& threads = "0") {
   ChildProcess loadgen({std::string(ALLO_BIN_DIR) + "/allo-loadgen", "--place", stack.place.url(),
                         "--clients", "6", "--speakers", "2", "--seconds", seconds, "--warmup",
-                        "0.5", "--decode-every", "5", "--path", "direct", "--listeners",
-                        listeners});
+                        "0.5", "--decode-every", "5", "--path", "direct", "--listeners", listeners,
+                        "--threads", threads});
   const double deadline = mono_seconds() + 90;
   std::optional<int> status;
   while (!(status = loadgen.wait(0.1)) && mono_seconds() < deadline) {
@@ -46,16 +48,27 @@ loadgen::LoadgenReport run_loadgen(const Stack& stack, const std::string& listen
   return {};
 }
 
-TEST(LoadgenE2E, EveryListenerGetsEverySpeakerAndTheSampleDecodes) {
+// On one thread and on three (clients 0 and 3, 1 and 4, 2 and 5 share a
+// thread: the speakers, 0 and 1, are on different threads and thread 2 has
+// listeners only), every listener hears every speaker.
+class LoadgenThreads : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(LoadgenThreads, EveryListenerGetsEverySpeakerAndTheSampleDecodes) {
   Stack stack;
-  auto report = run_loadgen(stack, "read");
+  auto report = run_loadgen(stack, "read", "1", {}, std::to_string(GetParam()));
+  EXPECT_EQ(report.threads, GetParam());
   EXPECT_EQ(report.direct_clients, 6u);
+  EXPECT_EQ(report.packets_sent, 2u * 50) << "both speakers sent every frame of the second";
   // 4 listeners hear both speakers, each speaker hears the other: 10 streams.
   EXPECT_EQ(report.expected, report.packets_sent * 10 / 2);
   EXPECT_GE(report.delivered_ratio(), 0.99);
   EXPECT_GT(report.decoded, 0u);
   EXPECT_EQ(report.decode_failures, 0u);
+  EXPECT_EQ(report.unknown, 0u);
+  EXPECT_EQ(report.latency.samples, report.delivered) << "every delivery has its send time";
 }
+
+INSTANTIATE_TEST_SUITE_P(LoadgenE2E, LoadgenThreads, ::testing::Values(1u, 3u));
 
 // The SDK calls the path callback again when a direct link drops mid-run (it
 // falls back to the compatible path); that callback once wrote into
