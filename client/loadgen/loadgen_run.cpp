@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
-#include "common/log.hpp"
+#include <fmt/format.h>
+
 #include "loadgen_shard.hpp"
 
 namespace allo::loadgen {
@@ -20,9 +21,19 @@ constexpr double kFrameSeconds = 0.02;
 LoadgenRun::LoadgenRun(LoadgenOptions options) : options_(std::move(options)) {}
 
 uint32_t LoadgenRun::thread_count(uint32_t requested, uint32_t clients) {
-  const uint32_t wanted =
-      requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-  return std::clamp(wanted, 1u, std::max(1u, clients));
+  const uint32_t wanted = requested != 0 ? requested : std::thread::hardware_concurrency();
+  return std::clamp(wanted, 1u, std::clamp(clients, 1u, kMaxLoadgenThreads));
+}
+
+proto::Result<void> LoadgenRun::first_cause(const std::vector<proto::Result<void>>& results) {
+  const proto::Error* cause = nullptr;
+  for (const auto& r : results) {
+    if (r) continue;
+    if (cause == nullptr || (cause->code == "aborted" && r.error().code != "aborted"))
+      cause = &r.error();
+  }
+  if (cause != nullptr) return std::unexpected(*cause);
+  return {};
 }
 
 proto::Result<LoadgenReport> LoadgenRun::run() {
@@ -43,30 +54,23 @@ proto::Result<LoadgenReport> LoadgenRun::run() {
   {
     std::vector<std::jthread> running;
     for (uint32_t k = 0; k < threads; ++k) {
-      running.emplace_back([&, k] {
-        results[k] = shards[k]->run();
-        tallies[k] = shards[k]->take_tally();
-        shards[k]->close();
-      });
+      try {
+        running.emplace_back([&, k] {
+          results[k] = shards[k]->run();
+          tallies[k] = shards[k]->take_tally();
+          shards[k]->close();
+        });
+      } catch (const std::system_error& e) {  // the started ones stop at their next turn
+        shared.abort.abort();
+        for (uint32_t rest = k; rest < threads; ++rest) {
+          results[rest] = proto::fail("setup_failed", fmt::format("thread {}: {}", rest, e.what()));
+        }
+        break;
+      }
     }
   }  // joins
 
-  // The first real failure; the others only say that one failed.
-  std::optional<proto::Error> error;
-  for (const auto& r : results) {
-    if (r) continue;
-    const bool echo = r.error().detail.starts_with("another load generator thread");
-    if (!error || (!echo && error->detail.starts_with("another load generator thread")))
-      error = r.error();
-  }
-  if (error) return std::unexpected(*error);
-
-  std::map<std::string, uint32_t> fallbacks;
-  for (const auto& t : tallies)
-    for (const auto& [reason, count] : t.fallbacks) fallbacks[reason] += count;
-  for (const auto& [reason, count] : fallbacks) {
-    log::warn("{} clients on the compatible path instead of the direct one: {}", count, reason);
-  }
+  if (auto failed = first_cause(results); !failed) return std::unexpected(failed.error());
 
   LoadgenReport r;
   r.clients = options_.clients;
@@ -83,7 +87,6 @@ proto::Result<LoadgenReport> LoadgenRun::run() {
     r.intents_sent += t.intents_sent;
     r.state_packets += t.state_packets;
     r.direct_clients += t.direct_clients;
-    r.loadgen_cpu_seconds += t.window_cpu_seconds;
     latency.insert(latency.end(), t.latency_ms.begin(), t.latency_ms.end());
     arrival_latency.insert(arrival_latency.end(), t.arrival_latency_ms.begin(),
                            t.arrival_latency_ms.end());
@@ -97,6 +100,7 @@ proto::Result<LoadgenReport> LoadgenRun::run() {
   }
   r.expected = options_.speakers == 0 ? 0 : r.packets_sent * streams / options_.speakers;
   r.threads = threads;
+  r.loadgen_cpu_seconds = shared.window_cpu_after - shared.window_cpu_before;
   r.latency = summarize_latency(latency);
   r.arrival_latency = summarize_latency(arrival_latency);
   return r;

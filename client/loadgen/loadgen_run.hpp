@@ -4,10 +4,13 @@
 // event loop (loadgen_shard.hpp), and adds up what they measured. One thread
 // reading 300k packets a second for 1000 clients could use one core at most,
 // and lost it to the real-time daemons on the same two cores while the other
-// sat partly idle (docs/SFU.md, "Load generator").
-// run() blocks for setup + settle + warmup + seconds + 0.5 s drain.
+// sat partly idle (docs/SFU.md, "Load generator threads").
+// run() blocks for setup + settle + warmup + seconds + 0.5 s drain, then
+// the clients' goodbyes (at most 50 ms each, the shards in parallel).
 // Errors: "setup_failed", codec errors, "epoll_*" (FleetPoller).
 #pragma once
+
+#include <vector>
 
 #include "loadgen_options.hpp"
 #include "loadgen_report.hpp"
@@ -24,6 +27,10 @@ class LoadgenRun {
 
   // Threads a run uses for `requested` (--threads) and `clients`.
   static uint32_t thread_count(uint32_t requested, uint32_t clients);
+  // The shards' outcome as the run's: the first error that is not
+  // "aborted" (a shard that stopped because another failed), else the
+  // first error, else success.
+  static proto::Result<void> first_cause(const std::vector<proto::Result<void>>& results);
 
  private:
   LoadgenOptions options_;

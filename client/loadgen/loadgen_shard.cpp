@@ -65,6 +65,22 @@ std::vector<uint32_t> TrackDirectory::snapshot() const {
   return speaker_of_track_;
 }
 
+ShardShared::ShardShared(const LoadgenOptions& o, SentFrames& f, uint32_t shard_count,
+                         uint32_t first, uint32_t end)
+    : options(o),
+      frames(f),
+      shards(shard_count),
+      window_first(first),
+      window_end(end),
+      calm_since(std::make_unique<std::atomic<double>[]>(shard_count)),
+      joined(shard_count, abort),
+      voiced(shard_count, abort),
+      settled(shard_count, abort, [this] { window_cpu_before = cpu_seconds(); }),
+      sent(shard_count, abort, [this] { window_cpu_after = cpu_seconds(); }) {
+  for (uint32_t k = 0; k < shard_count; ++k)
+    calm_since[k].store(std::numeric_limits<double>::infinity(), std::memory_order_relaxed);
+}
+
 LoadgenShard::LoadgenShard(ShardShared& shared, uint32_t index)
     : shared_(shared), options_(shared.options), index_(index) {
   for (uint32_t i = index; i < options_.clients; i += shared.shards) client_ids_.push_back(i);
@@ -111,20 +127,35 @@ proto::Result<void> LoadgenShard::run_phases() {
   tally_.latency_ms.reserve(1 << 19);
   tally_.arrival_latency_ms.reserve(1 << 19);
   send_start_ = *opened;
-  const double cpu_before = cpu_seconds();
   if (auto sent = send_loop(); !sent) return sent;
-  if (index_ == 0) tally_.window_cpu_seconds = cpu_seconds() - cpu_before;
+  // The CPU clock stops when every shard has sent (and received) its last;
+  // only then does decoding start.
+  if (auto done = meet(shared_.sent, kDrainSeconds); !done) return std::unexpected(done.error());
   decode_samples();
   return {};
 }
 
 proto::Result<void> LoadgenShard::serve(double until) {
+  if (shared_.abort.aborted()) return std::unexpected(RunAbort::error());
   return poller_->serve(until);
+}
+
+bool LoadgenShard::all_calm(double now) const {
+  for (uint32_t k = 0; k < shared_.shards; ++k) {
+    if (now - shared_.calm_since[k].load(std::memory_order_relaxed) < kCalmSeconds) return false;
+  }
+  return true;
 }
 
 proto::Result<void> LoadgenShard::join_all() {
   const double deadline = mono_seconds() + options_.setup_timeout_seconds;
   for (const uint32_t i : client_ids_) {
+    if (shared_.abort.aborted()) return std::unexpected(RunAbort::error());
+    if (mono_seconds() >= deadline) {
+      return std::unexpected(
+          setup_failed(fmt::format("thread {}: {} of {} clients connected in time", index_,
+                                   clients_.size(), client_ids_.size())));
+    }
     // Setup replies queue behind every blocking direct-path connect before
     // them, so requests may wait as long as the whole setup.
     client::ClientOptions client_options;
@@ -159,10 +190,10 @@ proto::Result<void> LoadgenShard::join_all() {
     // for its rota turn can fall behind far enough to be dropped (seen at
     // 1000 clients).
     for (auto& joined : clients_) joined->poll(0);
-    if (auto ok = poller_->serve(0); !ok) return ok;
+    if (auto ok = serve(0); !ok) return ok;
   }
   while (announced_ < clients_.size() && mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+    if (auto ok = serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
   }
   if (announced_ < clients_.size()) {
     return std::unexpected(setup_failed(fmt::format("{} of {} clients of thread {} announced",
@@ -197,14 +228,18 @@ proto::Result<void> LoadgenShard::start_voice() {
     // Also called when a direct link drops mid-run (the session falls back).
     auto sent = session.connect_media([this](client::VoicePath path, const proto::Error& why) {
       ++paths_ready_;
-      if (options_.direct && path != client::VoicePath::kDirect) ++tally_.fallbacks[why.code];
+      if (options_.direct && path != client::VoicePath::kDirect) ++fallbacks_[why.code];
     });
     if (!sent) return std::unexpected(setup_failed(sent.error().detail));
-    if (auto ok = poller_->serve(0); !ok) return ok;
+    if (auto ok = serve(0); !ok) return ok;
   }
   while ((tracks_ready_ + track_failures_ < speakers_.size() || paths_ready_ < clients_.size()) &&
          mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+    if (auto ok = serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+  }
+  for (const auto& [reason, count] : fallbacks_) {
+    log::warn("thread {}: {} clients on the compatible path instead of the direct one: {}", index_,
+              count, reason);
   }
   if (tracks_ready_ < speakers_.size() || paths_ready_ < clients_.size()) {
     return std::unexpected(setup_failed(
@@ -220,7 +255,8 @@ proto::Result<void> LoadgenShard::settle() {
   // after the last join, polling and acking late. Measuring then would count
   // the backlog as voice latency, and ENet's packet throttle on the place's
   // side (it drops unreliable packets after late acks) as loss. Settled:
-  // no client got a full set for kCalmSeconds.
+  // no client of any shard got a full set for kCalmSeconds (each shard
+  // publishes since when its own clients have been calm).
   const double deadline =
       mono_seconds() + std::min(kMaxSettleSeconds, options_.setup_timeout_seconds);
   poller_->set_client_budget(kClientBudgetSeconds);
@@ -229,15 +265,17 @@ proto::Result<void> LoadgenShard::settle() {
     for (const auto& c : clients_) sets += c->stats().sets_applied;
     return sets;
   };
+  auto& calm_since = shared_.calm_since[index_];
   uint64_t sets = full_sets();
-  double calm_since = mono_seconds(), next_check = calm_since;
-  while (mono_seconds() - calm_since < kCalmSeconds && mono_seconds() < deadline) {
-    if (auto ok = poller_->serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
+  calm_since.store(mono_seconds(), std::memory_order_relaxed);
+  double next_check = mono_seconds();
+  while (!all_calm(mono_seconds()) && mono_seconds() < deadline) {
+    if (auto ok = serve(mono_seconds() + kSetupTurnSeconds); !ok) return ok;
     if (mono_seconds() < next_check) continue;
     next_check = mono_seconds() + kSetupTurnSeconds;
     const uint64_t now_sets = full_sets();
     if (now_sets != sets || poller_->last_turn_busy_seconds() > kCalmTurnSeconds) {
-      calm_since = mono_seconds();
+      calm_since.store(mono_seconds(), std::memory_order_relaxed);
     }
     sets = now_sets;
   }
@@ -251,8 +289,9 @@ proto::Result<void> LoadgenShard::send_loop() {
   for (double now = mono_seconds(); now < stop; now = mono_seconds()) {
     const double next_send = send_due_frames(now);
     if (options_.sink) {
+      if (shared_.abort.aborted()) return std::unexpected(RunAbort::error());
       serve_sink(std::min(std::max(next_send, now + kSinkSendQuantumSeconds), stop));
-    } else if (auto ok = poller_->serve(std::min(next_send, stop)); !ok) {
+    } else if (auto ok = serve(std::min(next_send, stop)); !ok) {
       return ok;
     }
   }

@@ -14,15 +14,17 @@
 // timer instead (serve_sink). Sampled deliveries are decoded after the run
 // (a decoder per sample costs ~100 us in the loop).
 //
-// The shards meet at three PhaseGates (every client announced; every track
-// allocated and media path chosen; every shard settled), serving their own
-// clients while they wait, and all start sending at the instant the last
-// gate opened. Setup ends with a settle phase (no full state sets for 1 s,
-// at most 10 s) so the join backlog is not measured as voice latency or
-// loss. A shard's objects belong to its thread; what the shards share is in
+// The shards meet at four PhaseGates (every client announced; every track
+// allocated and media path chosen; every shard settled; every frame sent),
+// serving their own clients while they wait; all start sending at the
+// instant the third opened. Setup ends with a settle phase (no client of any
+// shard got a full state set for 1 s, at most 10 s) so the join backlog is
+// not measured as voice latency or loss. A shard that fails aborts the run:
+// the others return "aborted" at their next loop turn. A shard's objects belong to its thread; what the shards share is in
 // ShardShared.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,15 +56,23 @@ class TrackDirectory {
 // What every shard of a run shares.
 struct ShardShared {
   ShardShared(const LoadgenOptions& o, SentFrames& f, uint32_t shard_count, uint32_t first,
-              uint32_t end)
-      : options(o), frames(f), shards(shard_count), window_first(first), window_end(end) {}
+              uint32_t end);
 
   const LoadgenOptions& options;
   SentFrames& frames;  // each frame's send time is written by its speaker's shard
   const uint32_t shards;
   const uint32_t window_first, window_end;  // frame indices measured
   RunAbort abort;
-  PhaseGate joined{shards, abort}, voiced{shards, abort}, settled{shards, abort};
+  // Per shard: since when (mono seconds) none of its clients got a full
+  // state set; +infinity until it starts settling. Setup is over when every
+  // shard has been calm for a second (LoadgenShard::settle()).
+  std::unique_ptr<std::atomic<double>[]> calm_since;
+  // The process's CPU seconds when the last shard was settled and when the
+  // last one had sent its last frame: the send window's cost, decoding and
+  // setup left out (written by the gates' on_open, read after the threads
+  // are joined).
+  double window_cpu_before = 0, window_cpu_after = 0;
+  PhaseGate joined, voiced, settled, sent;
   TrackDirectory tracks;
 };
 
@@ -72,10 +82,9 @@ struct ShardTally {
   uint64_t decoded = 0, decode_failures = 0;
   uint64_t intents_sent = 0, state_packets = 0;
   uint32_t direct_clients = 0;
-  std::map<std::string, uint32_t> fallbacks;  // why the direct path was not used
-  std::vector<float> latency_ms;              // send call to receive callback
-  std::vector<float> arrival_latency_ms;      // send call to kernel arrival
-  double window_cpu_seconds = 0;              // the process's CPU during the send loop (shard 0)
+  std::vector<float> latency_ms;          // send call to receive callback
+  std::vector<float> arrival_latency_ms;  // send call to kernel arrival
+  double window_cpu_seconds = 0;          // the process's CPU during the send loop (shard 0)
 };
 
 class LoadgenShard {
@@ -87,8 +96,8 @@ class LoadgenShard {
 
   // Setup, the send window and the sample decoding; blocks until the run's
   // end. On an error it aborts the run for the other shards. Errors:
-  // "setup_failed" (detail: which client and why), "epoll_failed",
-  // "epoll_ctl_failed", "epoll_wait_failed".
+  // "setup_failed" (detail: which client and why), "aborted" (another
+  // shard failed), "epoll_failed", "epoll_ctl_failed", "epoll_wait_failed".
   proto::Result<void> run();
   // Says goodbye to the place (and the SFU) for every client; in the
   // shard's thread, so the shards' goodbyes overlap.
@@ -103,7 +112,9 @@ class LoadgenShard {
   proto::Result<void> start_voice();
   proto::Result<void> settle();
   proto::Result<void> send_loop();
-  proto::Result<void> serve(double until);  // one loop turn (FleetPoller)
+  // One loop turn (FleetPoller). Errors: "aborted", the poller's.
+  proto::Result<void> serve(double until);
+  bool all_calm(double now) const;  // settle(): every shard calm for a second
   // Sends every frame of this shard's speakers due at `now`; returns when
   // the next one is due.
   double send_due_frames(double now);
@@ -133,6 +144,7 @@ class LoadgenShard {
   // (a late allocation reply, a direct link dropping mid-run): members, so
   // they outlive start_voice().
   uint32_t announced_ = 0, tracks_ready_ = 0, track_failures_ = 0, paths_ready_ = 0;
+  std::map<std::string, uint32_t> fallbacks_;         // why the direct path was not used
   std::vector<std::vector<uint8_t>> decode_samples_;  // every decode_every-th delivery
   ShardTally tally_;
 };

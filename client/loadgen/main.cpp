@@ -31,13 +31,13 @@ int main(int argc, char** argv) {
              "clients {} speakers {} selected {} direct {} | sent {} expected {} delivered {} "
              "({:.3f}%) unknown {} | latency ms p50 {:.2f} p99 {:.2f} p999 {:.2f} max {:.2f} | "
              "at arrival p50 {:.2f} p99 {:.2f} p999 {:.2f} ({} stamped) | "
-             "decoded {}/{} | intents {} state {} | cpu {:.2f} s\n",
+             "decoded {}/{} | intents {} state {} | cpu {:.2f} s on {} threads\n",
              r.clients, r.speakers, r.selected, r.direct_clients, r.packets_sent, r.expected,
              r.delivered, 100 * r.delivered_ratio(), r.unknown, r.latency.p50_ms, r.latency.p99_ms,
              r.latency.p999_ms, r.latency.max_ms, r.arrival_latency.p50_ms,
              r.arrival_latency.p99_ms, r.arrival_latency.p999_ms, r.arrival_latency.samples,
              r.decoded, r.decoded + r.decode_failures, r.intents_sent, r.state_packets,
-             r.loadgen_cpu_seconds);
+             r.loadgen_cpu_seconds, r.threads);
   fmt::print("{}\n", to_json_line(r));
   return 0;
 }

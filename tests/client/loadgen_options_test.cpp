@@ -70,6 +70,26 @@ TEST(LoadgenRun, ThreadsArePerCoreByDefaultAndNeverMoreThanClients) {
   EXPECT_EQ(LoadgenRun::thread_count(8, 5), 5u);
 }
 
+TEST(LoadgenRun, TheRunFailsWithTheFirstCauseNotWithAThreadThatStoppedBecauseOfIt) {
+  using Results = std::vector<proto::Result<void>>;
+  const proto::Error aborted{"aborted", "another load generator thread failed"};
+  const proto::Error cause{"setup_failed", "client 3: no answer"};
+  const proto::Error later{"epoll_wait_failed", "EBADF"};
+  EXPECT_TRUE(LoadgenRun::first_cause(Results{{}, {}}));
+  EXPECT_EQ(LoadgenRun::first_cause(
+                Results{std::unexpected(aborted), std::unexpected(cause), std::unexpected(later)})
+                .error()
+                .detail,
+            cause.detail);
+  EXPECT_EQ(LoadgenRun::first_cause(Results{{}, std::unexpected(later), std::unexpected(cause)})
+                .error()
+                .code,
+            later.code)
+      << "the first of several real failures";
+  EXPECT_EQ(LoadgenRun::first_cause(Results{std::unexpected(aborted), {}}).error().code, "aborted")
+      << "only echoes: still a failure";
+}
+
 TEST(SentFrames, EveryFrameIsFoundByItsBytesAndForgedBytesAreNot) {
   auto frames = SentFrames::encode(2, 100);
   ASSERT_TRUE(frames);

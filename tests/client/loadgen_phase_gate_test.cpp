@@ -47,6 +47,31 @@ TEST(PhaseGate, EveryPartyServesUntilTheLastArrivesAndAllLeaveWithItsTime) {
   }
 }
 
+TEST(PhaseGate, TheLastArrivalRunsOnOpenBeforeAnyoneLeaves) {
+  RunAbort abort;
+  std::atomic<int> opened{0};
+  std::atomic<bool> waiting{false};
+  PhaseGate gate(2, abort, [&] { opened.fetch_add(1); });
+  int seen_by_waiter = -1;
+  std::jthread waiter([&] {
+    auto at = gate.arrive(
+        [&](double) -> proto::Result<void> {
+          waiting.store(true);
+          return {};
+        },
+        0.001, mono_seconds() + 30);
+    ASSERT_TRUE(at);
+    seen_by_waiter = opened.load();
+  });
+  while (!waiting.load()) std::this_thread::yield();  // so this thread arrives last
+  EXPECT_EQ(opened.load(), 0) << "not open with one of two arrived";
+  ASSERT_TRUE(
+      gate.arrive([](double) -> proto::Result<void> { return {}; }, 0.001, mono_seconds() + 30));
+  waiter.join();
+  EXPECT_EQ(opened.load(), 1) << "on_open runs once";
+  EXPECT_EQ(seen_by_waiter, 1) << "the waiter leaves after it ran";
+}
+
 TEST(PhaseGate, AnAbortedRunReleasesTheWaiters) {
   RunAbort abort;
   PhaseGate gate(2, abort);
@@ -58,7 +83,7 @@ TEST(PhaseGate, AnAbortedRunReleasesTheWaiters) {
       },
       0.001, mono_seconds() + 30);
   ASSERT_FALSE(at);
-  EXPECT_EQ(at.error().code, "setup_failed");
+  EXPECT_EQ(at.error().code, "aborted");
   EXPECT_EQ(turns, 5u);
 }
 

@@ -1,5 +1,6 @@
 // allo-loadgen against the real alloplace and allo-sfu: a normal run delivers
-// everything and decodes its sample; with --listeners sink nobody reads voice
+// everything and decodes its sample, on one thread or several; a thread that
+// fails setup ends the run with its own error; with --listeners sink nobody reads voice
 // while the SFU still sends every packet (what the saturation benchmark
 // counts).
 #include <gtest/gtest.h>
@@ -84,6 +85,23 @@ TEST(LoadgenE2E, DirectLinksThatCloseMidRunFallBackAndTheRunStillReports) {
   const std::string out = loadgen.read_all(60);
   EXPECT_EQ(loadgen.wait(10), 0) << out;
   EXPECT_NE(out.find("\"loadgen_report\""), std::string::npos) << out;
+}
+
+// Two threads, one client each, and a place that takes one peer: one
+// thread's connect fails, the other has joined and waits at the phase gate.
+// The run ends at once with the failed client's error, not after the 60 s
+// setup timeout and not with the waiting thread's "aborted".
+TEST(LoadgenE2E, AThreadThatFailsSetupEndsTheRunWithItsOwnError) {
+  PlaceProcess place({"--max-peers", "1"});
+  const double start = mono_seconds();
+  ChildProcess loadgen({"/bin/sh", "-c",
+                        std::string(ALLO_BIN_DIR) + "/allo-loadgen --place " + place.url() +
+                            " --clients 2 --speakers 0 --threads 2 2>&1"});
+  const std::string out = loadgen.read_all(50);
+  EXPECT_EQ(loadgen.wait(10), 1) << out;
+  EXPECT_LT(mono_seconds() - start, 30) << "the joined thread waited for the setup timeout";
+  EXPECT_NE(out.find("allo-loadgen: setup_failed: client "), std::string::npos) << out;
+  EXPECT_EQ(out.find("aborted"), std::string::npos) << out;
 }
 
 TEST(LoadgenE2E, SinkListenersReadNothingWhileTheSfuStillSendsEverything) {
