@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/enet_events.hpp"
+#include "common/enet_voice_peer.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "common/realtime.hpp"
@@ -151,6 +152,9 @@ void PlaceServer::handle_event(const ENetEvent& event) {
       AgentId id = next_agent_++;
       event.peer->data = reinterpret_cast<void*>(static_cast<uintptr_t>(id));
       peers_[id] = event.peer;
+      // Also the client's end (ENet sends it the setting): a speaker's
+      // voice is not dropped by its own ENet after one late ack.
+      disable_packet_throttle(event.peer);
       slots_->update();
       place_->on_connect(id, now);
       break;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/enet_events.hpp"
+#include "common/enet_voice_peer.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "common/realtime.hpp"
@@ -135,6 +136,7 @@ void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
     }
     case ENET_EVENT_TYPE_CONNECT:
       slots_.update();
+      disable_packet_throttle(event.peer);
       break;
     case ENET_EVENT_TYPE_DISCONNECT: {
       slots_.update();

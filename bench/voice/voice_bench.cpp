@@ -2,7 +2,7 @@
 // and 1000/20 (clients/speakers, selection on: --max-speakers 6) on both paths,
 // through allo-sfu with the place streaming state at 20 Hz, it prints the
 // median over --repeats runs of delivered %, one-way latency (at arrival: the
-// kernel's receive stamp on the listener's socket; and when the loadgen's one
+// kernel's receive stamp on the listener's socket; and when the loadgen's
 // thread got to the packet) and SFU CPU per delivered packet; beside it a naive single-threaded UDP
 // forwarder with the same deliveries, the raw loopback sendmmsg rate, and 1 vs 2 workers under a
 // saturating load (everyone hears everyone, nobody reading voice: the SFU's
@@ -11,11 +11,11 @@
 // The latency runs start allo-sfu with --rt-priority N (default 10, as
 // ops/config does; 0 = normal scheduling) and run the naive forwarder's
 // thread at the same priority; alloplace gets --place-rt-priority (default
-// 0, as ops/config; 5 puts it below the SFU's threads). The saturation runs use
+// 5, as ops/config: below the SFU's threads; 0 = normal scheduling). The saturation runs use
 // normal scheduling (real-time threads at 100% would leave the load
 // generator 5% of the cores).
 //   voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000]
-//               [--rt-priority 10] [--place-rt-priority 0]
+//               [--rt-priority 10] [--place-rt-priority 5]
 //               [--no-scaling | --scaling-only]
 #include <fmt/format.h>
 
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   int repeats = 3;
   uint32_t max_clients = 1000;
   bool scaling = true, shapes = true;
-  int rt_priority = 10, place_rt_priority = 0;
+  int rt_priority = 10, place_rt_priority = 5;
   for (int i = 1; i < argc; ++i) {
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string("0"); };
     if (!std::strcmp(argv[i], "--seconds"))
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     else {
       fmt::print(stderr,
                  "usage: voice_bench [--seconds 5] [--repeats 3] [--max-clients 1000] "
-                 "[--rt-priority 10] [--place-rt-priority 0] [--no-scaling | --scaling-only]\n");
+                 "[--rt-priority 10] [--place-rt-priority 5] [--no-scaling | --scaling-only]\n");
       return 2;
     }
   }

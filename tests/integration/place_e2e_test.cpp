@@ -180,6 +180,25 @@ TEST(PlaceE2E, AgentThatNeverAnnouncesIsDisconnected) {
   EXPECT_TRUE(wait_until([&] { return !raw.connected(); }, 5.0, [&] { raw.poll(20); }));
 }
 
+// ENet's packet throttle drops a share of a peer's unreliable packets after
+// one late acknowledgement, at both ends (common/enet_voice_peer.hpp): the
+// place turns it off for every client, and ENet passes the setting on to the
+// client's end (its defaults are 2 and 2), so a speaker's own ENet does not
+// drop its voice on the way in.
+TEST(PlaceE2E, ClientsGetNoPacketThrottle) {
+  PlaceProcess place;
+  EnetPeer raw;
+  ASSERT_TRUE(raw.connect("127.0.0.1", place.port, 5.0));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return raw.peer()->packetThrottleAcceleration == 0 &&
+               raw.peer()->packetThrottleDeceleration == 0;
+      },
+      5.0, [&] { raw.poll(20); }))
+      << "acceleration " << raw.peer()->packetThrottleAcceleration << ", deceleration "
+      << raw.peer()->packetThrottleDeceleration;
+}
+
 // Random changes by one agent while an observer loses 30% of its state
 // packets: it must converge to exactly what a lossless observer sees.
 TEST(PlaceE2E, LossyMirrorConvergesToTheServerState) {

@@ -254,6 +254,25 @@ TEST_F(SfuDaemonTest, DirectPathWithValidTokensAndRefusalOfABadOne) {
   EXPECT_EQ(replies["mallory"], link::encode_direct_refused("bad_signature"));
 }
 
+// ENet's packet throttle would drop a share of a listener's voice after one
+// late acknowledgement (common/enet_voice_peer.hpp): allo-sfu turns it off
+// for every direct peer, and ENet passes the setting on to the client's end,
+// where it shows (ENet's defaults are 2 and 2).
+TEST_F(SfuDaemonTest, DirectPeersHaveNoPacketThrottle) {
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  ASSERT_NE(bob->peer(), nullptr);
+  EXPECT_TRUE(bob->pump_until(
+      [&] {
+        return bob->peer()->packetThrottleAcceleration == 0 &&
+               bob->peer()->packetThrottleDeceleration == 0;
+      },
+      3s))
+      << "acceleration " << bob->peer()->packetThrottleAcceleration << ", deceleration "
+      << bob->peer()->packetThrottleDeceleration;
+  EXPECT_EQ(bob->peer()->packetThrottle, static_cast<enet_uint32>(ENET_PEER_PACKET_THROTTLE_SCALE));
+}
+
 TEST_F(SfuDaemonTest, ADirectListenerStaysOffTheCompatiblePathWhenThePlaceReconnects) {
   play_place_state();
   auto bob = connect_direct("bob");

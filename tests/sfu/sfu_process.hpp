@@ -53,6 +53,7 @@ class EnetClient {
   // Services until `done()` or the deadline; returns done().
   bool pump_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
   bool connected() const { return connected_; }
+  const ENetPeer* peer() const { return peer_; }  // null before connect()
   void disconnect();
 
  private:

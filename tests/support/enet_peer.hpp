@@ -34,6 +34,7 @@ class EnetPeer {
   void disconnect();
 
   std::vector<ReceivedPacket>& received() { return received_; }
+  const ENetPeer* peer() const { return peer_; }  // null before connect()
 
  private:
   ENetHost* host_ = nullptr;
