@@ -1,35 +1,56 @@
-// ENet's packet throttle, turned off for the peers of allo-sfu's direct path
-// and of alloplace. Header-only: its users link libenet already.
+// ENet's packet throttle, kept from dropping voice. Header-only: its users
+// link libenet already.
 //
-// The throttle drops a share of a peer's unreliable packets (1/32 per step)
-// whenever an acknowledgement comes back later than the last round trip plus
-// twice its variance, and wins a step back per timely one. It works at both
-// ends: the sender's ENet drops its own unreliable packets. The round trip
-// includes the time the other end takes to read the packet and the sender
-// takes to read the ack, so a client (or a load generator) busy for a few
-// milliseconds reads as congestion, and a voice link, whose reliable traffic
-// is little more than a ping every 500 ms, wins it back slowly: a listener
-// then misses a few percent of its voice for a second or so, and a speaker
-// drops its own frames on the way in, each of which a hundred listeners
-// miss. In voice_bench at 500 clients / 20 speakers (2 cores shared with the
-// load generator) that was 0.2-0.25% of the direct path's deliveries in two
-// of three runs and 0.8% of the compatible path's in one. Voice is a few
-// speakers of 20-60 kbit/s Opus per listener, too little for such a
-// throttle to relieve a congested link; the place's state stream, its other
-// unreliable traffic, has its own flow control (docs/ARCHITECTURE.md, "State
-// flow control").
+// How the throttle works (ENet 1.3): a peer's `packetThrottle` (0..32, the
+// scale) sets the share of its unreliable packets the *sending* end drops:
+// at T, (31 - T)/32 of them. It starts at 32 (none dropped). On each
+// acknowledgement of a reliable command it moves: down by the deceleration
+// (2) when the round trip came back above the lowest smoothed round trip of
+// the last interval (5 s) plus twice its variance, up by the acceleration
+// (2) when at or below that lowest round trip, and nothing in between. The
+// round trip includes the time the other end takes to read the packet and
+// this end takes to read the ack, so a client busy for a few milliseconds
+// reads as congestion; and a voice link has few reliable commands (a ping
+// after 500 ms of silence from the other end), so it takes a long time to
+// win the steps back. Meanwhile a listener misses part of its voice, or a
+// speaker's own ENet drops its frames on the way in (each missed by a
+// hundred listeners). In voice_bench at 500 clients / 20 speakers (2 cores
+// shared with the load generator) allo-sfu's direct path delivered
+// 99.76-99.80% in two of three runs with it, 100% in every run without.
+// Voice is a few speakers of 20-60 kbit/s Opus per listener, too little
+// for such a throttle to relieve a congested link.
+//
+// Both functions set a deceleration of 0 (never throttle down) and an
+// acceleration of the whole scale (so a step taken before the setting
+// arrived is undone by the next timely ack), and ENet sends the setting to
+// the remote end with a reliable command that any ENet 1.3 client honours,
+// deployed ones included. Call on ENET_EVENT_TYPE_CONNECT (the remote end
+// refuses the command before it is connected). A remote end that declared
+// an incoming bandwidth can still be clamped below the scale by
+// enet_host_bandwidth_throttle; our clients declare none.
 #pragma once
 
 #include <enet/enet.h>
 
 namespace allo {
 
-// Configures `peer`, and by the command ENet sends it, the remote end (any
-// ENet 1.3 client, deployed ones included), with no throttle acceleration
-// or deceleration: the throttle stays at its initial full scale, so neither
-// end drops unreliable packets by it.
+// Both ends: for peers that carry nothing unreliable but voice (allo-sfu's
+// direct path).
 inline void disable_packet_throttle(ENetPeer* peer) {
-  enet_peer_throttle_configure(peer, ENET_PEER_PACKET_THROTTLE_INTERVAL, 0, 0);
+  enet_peer_throttle_configure(peer, peer->packetThrottleInterval, ENET_PEER_PACKET_THROTTLE_SCALE,
+                               0);
+}
+
+// The remote end only: a client's voice and intents go out unthrottled,
+// while this end keeps ENet's throttle for what it sends (alloplace: the
+// state stream, whose full sets to clients that acknowledge 0 are bounded by
+// nothing else on a slow link).
+inline void disable_remote_packet_throttle(ENetPeer* peer) {
+  const enet_uint32 acceleration = peer->packetThrottleAcceleration;
+  const enet_uint32 deceleration = peer->packetThrottleDeceleration;
+  disable_packet_throttle(peer);  // sets this end too, and sends the command
+  peer->packetThrottleAcceleration = acceleration;
+  peer->packetThrottleDeceleration = deceleration;
 }
 
 }  // namespace allo

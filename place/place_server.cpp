@@ -152,9 +152,9 @@ void PlaceServer::handle_event(const ENetEvent& event) {
       AgentId id = next_agent_++;
       event.peer->data = reinterpret_cast<void*>(static_cast<uintptr_t>(id));
       peers_[id] = event.peer;
-      // Also the client's end (ENet sends it the setting): a speaker's
-      // voice is not dropped by its own ENet after one late ack.
-      disable_packet_throttle(event.peer);
+      // A speaker's voice is not dropped by its own ENet after one late ack
+      // (common/enet_voice_peer.hpp); the state stream keeps ENet's throttle.
+      disable_remote_packet_throttle(event.peer);
       slots_->update();
       place_->on_connect(id, now);
       break;

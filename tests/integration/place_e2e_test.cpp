@@ -180,19 +180,19 @@ TEST(PlaceE2E, AgentThatNeverAnnouncesIsDisconnected) {
   EXPECT_TRUE(wait_until([&] { return !raw.connected(); }, 5.0, [&] { raw.poll(20); }));
 }
 
-// ENet's packet throttle drops a share of a peer's unreliable packets after
-// one late acknowledgement, at both ends (common/enet_voice_peer.hpp): the
-// place turns it off for every client, and ENet passes the setting on to the
-// client's end (its defaults are 2 and 2), so a speaker's own ENet does not
-// drop its voice on the way in.
-TEST(PlaceE2E, ClientsGetNoPacketThrottle) {
+// ENet's packet throttle drops a share of a peer's unreliable packets at the
+// sending end after one late acknowledgement (common/enet_voice_peer.hpp):
+// the place has ENet tell every client never to throttle down (its defaults
+// are 2 and 2), so a speaker's own ENet does not drop its voice on the way
+// in.
+TEST(PlaceE2E, ClientsAreToldNotToThrottleTheirVoice) {
   PlaceProcess place;
   EnetPeer raw;
   ASSERT_TRUE(raw.connect("127.0.0.1", place.port, 5.0));
   EXPECT_TRUE(wait_until(
       [&] {
-        return raw.peer()->packetThrottleAcceleration == 0 &&
-               raw.peer()->packetThrottleDeceleration == 0;
+        return raw.peer()->packetThrottleDeceleration == 0 &&
+               raw.peer()->packetThrottleAcceleration == ENET_PEER_PACKET_THROTTLE_SCALE;
       },
       5.0, [&] { raw.poll(20); }))
       << "acceleration " << raw.peer()->packetThrottleAcceleration << ", deceleration "
