@@ -20,9 +20,9 @@ namespace allo::loadgen {
 class LoadgenRun {
  public:
   explicit LoadgenRun(LoadgenOptions options);
-  // Errors: "setup_failed" (detail: which client and why; the first shard's
-  // error when several failed), codec errors, "epoll_failed",
-  // "epoll_ctl_failed", "epoll_wait_failed".
+  // Errors (first_cause() of the shards'): "setup_failed" (detail: which
+  // client and why), codec errors, "epoll_failed", "epoll_ctl_failed",
+  // "epoll_wait_failed"; "aborted" only if every failed shard says so.
   proto::Result<LoadgenReport> run();
 
   // Threads a run uses for `requested` (--threads) and `clients`.
