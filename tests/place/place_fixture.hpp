@@ -15,8 +15,10 @@ using nlohmann::json;
 
 class PlaceFixture : public ::testing::Test {
  public:
-  PlaceFixture()
-      : metrics(registry), place(PlaceOptions{"Test Place", 5.0, 5.0, {}}, out, metrics, 100.0) {}
+  PlaceFixture() : PlaceFixture(StateFlowLimits{}) {}
+  explicit PlaceFixture(StateFlowLimits state_flow)
+      : metrics(registry),
+        place(PlaceOptions{"Test Place", 5.0, 5.0, state_flow}, out, metrics, 100.0) {}
 
   void send_raw(AgentId id, uint8_t channel, const std::string& bytes) {
     place.on_packet(id, channel, {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()},

@@ -1,6 +1,8 @@
 // The per-client state stream: set vs merge by acked revision, sharing of
 // bytes between clients, and a client mirror that stays equal to the world.
+#include <array>
 #include <deque>
+#include <map>
 #include <random>
 
 #include "allo/state_mirror.hpp"
@@ -263,6 +265,95 @@ TEST_F(StateStream, ASlowClientStaysOnMergesFromFarBehind) {
   EXPECT_LE(merges, 2 * 600 / delay);
   EXPECT_GT(far_merges, merges / 2);
   EXPECT_GT(metrics.state_held.Value(), 0);
+}
+
+// A client that keeps its last states in a ring indexed by revision % 64 (a
+// layout deployed visors may use; the SDK keeps them by arrival) must find
+// every merge patch's base in its ring: the place patches from an
+// acknowledged revision only while nothing sent to the client since is 64 or
+// more revisions newer (StateFlow::may_patch_from), so no newer state can
+// have taken the base's slot. Packets arrive 0-20 ticks late, and 100-110
+// ticks late in stalls of 60 ticks every 200 (so the stream is held and
+// patches span more than 64 revisions); a fifth are lost, and the channel
+// is sequenced as ENet's unreliable one is (a packet older than one already
+// delivered is dropped). The acknowledgements travel 0-20 ticks and a fifth
+// of them are lost, so the place often patches from an older ack than the
+// client's newest state.
+void run_revision_ring_client(PlaceFixture& f) {
+  std::string a = f.join(1);
+  f.join(2);
+  std::mt19937 rng(13);
+  struct Slot {
+    uint64_t revision = 0;
+    json doc;
+  };
+  std::array<Slot, limits::kStateHistoryRevisions> ring;
+  std::multimap<int, json> in_flight;        // arrival step -> packet
+  std::multimap<int, uint64_t> acks_on_way;  // arrival step -> acknowledged revision
+  std::map<uint64_t, json> world_at;
+  uint64_t newest = 0;  // newest revision delivered (sequencing)
+  int merges = 0, far_merges = 0;
+  for (int step = 1; step <= 800; ++step) {
+    if (step % 2 == 0) {
+      f.send(1, f.request(1, a, "place", "s" + std::to_string(step),
+                          {"spawn_entity", {{"text", {{"string", std::to_string(step)}}}}}));
+    }
+    for (auto it = acks_on_way.begin(); it != acks_on_way.end() && it->first <= step;
+         it = acks_on_way.erase(it)) {
+      ack(f, 2, it->second);
+    }
+    f.out.clear();
+    f.place.tick(f.now + 0.05 * step);
+    world_at[f.place.world().revision()] = world_doc(f.place.world());
+    for (const auto& p : f.out.to(2, limits::kChannelState)) {
+      if (rng() % 5 == 0) continue;  // lost
+      const bool stalled = step % 200 < 60;
+      const int late = stalled ? 100 + static_cast<int>(rng() % 11) : static_cast<int>(rng() % 21);
+      in_flight.emplace(step + late, p.json());
+    }
+    for (auto it = in_flight.begin(); it != in_flight.end() && it->first <= step;
+         it = in_flight.erase(it)) {
+      auto msg = proto::parse_state_message(it->second);
+      ASSERT_TRUE(msg);
+      if (msg->revision <= newest) continue;  // sequenced: older than one delivered
+      json doc;
+      if (msg->style == proto::PatchStyle::kSet) {
+        doc = msg->payload;
+      } else {
+        ASSERT_EQ(msg->style, proto::PatchStyle::kMerge);
+        const Slot& base = ring[msg->patch_from % ring.size()];
+        ASSERT_EQ(base.revision, msg->patch_from)
+            << "step " << step << ": the base's slot holds another revision";
+        doc = base.doc;
+        proto::apply_merge_patch(doc, msg->payload);
+        ++merges;
+        far_merges += msg->revision - msg->patch_from >= limits::kStateHistoryRevisions;
+      }
+      ASSERT_EQ(doc, world_at.at(msg->revision)) << "step " << step;
+      ring[msg->revision % ring.size()] = {msg->revision, doc};
+      newest = msg->revision;
+      if (rng() % 5 != 0) acks_on_way.emplace(step + static_cast<int>(rng() % 21), newest);
+    }
+  }
+  EXPECT_GE(merges, 20);
+  EXPECT_GT(far_merges, 0) << "some bases were more than 64 revisions behind";
+}
+
+TEST_F(StateStream, ARevisionRingClientFindsEveryPatchBase) {
+  run_revision_ring_client(*this);
+}
+
+// The same without flow control: the stream is never held, so during the
+// stalls the place has sent 64 and more revisions past the client's
+// acknowledgement, some of which the client received (taking the base's
+// slot); the patch base rule alone must send it full sets then.
+class UnheldStateStream : public PlaceFixture {
+ public:
+  UnheldStateStream() : PlaceFixture(StateFlowLimits{.window = 0}) {}
+};
+
+TEST_F(UnheldStateStream, ARevisionRingClientFindsEveryPatchBase) {
+  run_revision_ring_client(*this);
 }
 
 TEST(StateEncoder, FullSetIsValidJsonWithEveryEntity) {
