@@ -12,11 +12,6 @@
 #include "loadgen_shard.hpp"
 
 namespace allo::loadgen {
-namespace {
-
-constexpr double kFrameSeconds = 0.02;
-
-}  // namespace
 
 LoadgenRun::LoadgenRun(LoadgenOptions options) : options_(std::move(options)) {}
 

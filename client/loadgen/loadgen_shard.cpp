@@ -4,9 +4,11 @@
 #include <thread>
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "allo/voice_opus_decoder.hpp"
 #include "common/log.hpp"
 #include "common/mono_clock.hpp"
 #include "media_drop_filter.hpp"
@@ -15,7 +17,6 @@
 namespace allo::loadgen {
 namespace {
 
-constexpr double kFrameSeconds = 0.02;
 constexpr double kDrainSeconds = 0.5;
 // --listeners sink: how often every connection is polled at most: only to
 // answer pings, acknowledge and send intents (the voice is dropped by the

@@ -20,8 +20,8 @@
 // instant the third opened. Setup ends with a settle phase (no client of any
 // shard got a full state set for 1 s, at most 10 s) so the join backlog is
 // not measured as voice latency or loss. A shard that fails aborts the run:
-// the others return "aborted" at their next loop turn. A shard's objects belong to its thread; what the shards share is in
-// ShardShared.
+// the others return "aborted" at their next loop turn. A shard's objects belong to its thread; what
+// the shards share is in ShardShared.
 #pragma once
 
 #include <atomic>

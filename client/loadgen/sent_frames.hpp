@@ -20,6 +20,9 @@
 
 namespace allo::loadgen {
 
+// Every frame is 20 ms of audio, and each speaker sends one every 20 ms.
+inline constexpr double kFrameSeconds = 0.02;
+
 // hash_bytes (common/bytes_hash.hpp) of the payload.
 uint64_t payload_hash(std::span<const uint8_t> bytes);
 
