@@ -62,6 +62,8 @@ inline void tune_peer(ENetPeer* peer) {
   peer->windowSize = kLinkWindowBytes;
   // Never throttle the link down on a rising round-trip time: a loaded link
   // has a longer one by design, and its senders already bound the backlog.
+  // (Voice peers: common/enet_voice_peer.hpp, which also undoes earlier
+  // steps at once.)
   enet_peer_throttle_configure(peer, ENET_PEER_PACKET_THROTTLE_INTERVAL,
                                ENET_PEER_PACKET_THROTTLE_ACCELERATION, 0);
 }

@@ -27,7 +27,9 @@
 // deployed ones included. Call on ENET_EVENT_TYPE_CONNECT (the remote end
 // refuses the command before it is connected). A remote end that declared
 // an incoming bandwidth can still be clamped below the scale by
-// enet_host_bandwidth_throttle; our clients declare none.
+// enet_host_bandwidth_throttle; our clients declare none. The daemons'
+// private links set their own throttle (enet_link::tune_peer: never down,
+// ENet's acceleration), with the link window.
 #pragma once
 
 #include <enet/enet.h>
