@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -93,9 +94,11 @@ void DirectWorker::run() {
   constexpr int kEventsPerTurn = 1024;
   bool events_left = false;
   while (!stop_.load(std::memory_order_relaxed)) {
-    // wait: for the socket or a packet from another thread, at most 1 ms
-    // (ENet's timers: pings, resends), unless packets already wait
-    mesh_.wake(index_).wait(static_cast<int>(host_->socket), 1, [&] {
+    // wait: for the socket, a packet or control event from another thread, or
+    // the next timer (at most kMaxIdleWaitMs, for ENet's), unless work waits
+    const int wait_ms =
+        idle_wait_ms(static_cast<double>(mono_ns()) * 1e-9, std::min(next_reselect, next_metrics));
+    mesh_.wake(index_).wait(static_cast<int>(host_->socket), wait_ms, [&] {
       return events_left || mesh_.depth(index_) > 0 || control_.size_approx() > 0;
     });
     // poll: what the socket has
@@ -137,6 +140,7 @@ void DirectWorker::handle(const ENetEvent& event, int64_t now_ns) {
     case ENET_EVENT_TYPE_CONNECT:
       slots_.update();
       disable_packet_throttle(event.peer);
+      set_voice_ping_interval(event.peer);
       break;
     case ENET_EVENT_TYPE_DISCONNECT: {
       slots_.update();
@@ -199,6 +203,12 @@ void DirectWorker::handle_media(ENetPeer* peer, std::span<const uint8_t> bytes, 
   fanout_.deliver(*packet, now_ns);
   const size_t full = mesh_.broadcast(index_, *packet);
   for (size_t i = 0; i < full; ++i) stats_.drop(DropReason::kQueueFull);
+}
+
+bool DirectWorker::push_control(ControlEvent&& event) {
+  if (!control_.try_push(std::move(event))) return false;
+  mesh_.wake(index_).wake();
+  return true;
 }
 
 void DirectWorker::drain_control() {

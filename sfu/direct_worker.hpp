@@ -55,8 +55,9 @@ class DirectWorker : private DirectSink {
   void start(int rt_priority = 0);
   void stop();  // joins
 
-  // Link thread side. push_control returns false when the ring is full.
-  bool push_control(ControlEvent&& event) { return control_.try_push(std::move(event)); }
+  // Link thread side. push_control returns false when the ring is full, and
+  // wakes the worker otherwise (it sleeps up to kMaxIdleWaitMs).
+  bool push_control(ControlEvent&& event);
   bool pop_report(DirectPathChanged& report) { return reports_.try_pop(report); }
   bool reports_waiting() const { return reports_.size_approx() > 0; }
 

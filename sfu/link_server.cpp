@@ -57,10 +57,12 @@ void LinkServer::run(const std::atomic<bool>& stop) {
   bool events_left = false;
   const size_t self = mesh_.link_thread();
   while (!stop.load(std::memory_order_relaxed)) {
-    // wait: for the link socket, direct-path packets or attach reports, at
-    // most 1 ms (ENet's timers)
+    // wait: for the link socket, direct-path packets, attach reports or the
+    // next timer (at most kMaxIdleWaitMs, for ENet's)
+    const int wait_ms = idle_wait_ms(static_cast<double>(mono_ns()) * 1e-9,
+                                     std::min({next_reselect, next_metrics, next_report}));
     const bool handover = mesh_.wake(self).wait(
-        static_cast<int>(host_->socket), 1,
+        static_cast<int>(host_->socket), wait_ms,
         [&] { return events_left || mesh_.depth(self) > 0 || reports_waiting(); },
         place_socket_.poll_fd());
     // shared socket: a place handing over (or closing) its public socket
@@ -213,7 +215,7 @@ void LinkServer::apply_everywhere(const ControlEvent& event) {
   fanout_.apply(event);
   for (DirectWorker* worker : workers_) {
     ControlEvent copy = event;
-    // Control must not be lost: wait for room (workers drain every millisecond).
+    // Control must not be lost: wait for room (a push wakes the worker).
     while (!worker->push_control(std::move(copy)) && !stop_->load(std::memory_order_relaxed)) {
       std::this_thread::yield();
     }

@@ -4,11 +4,19 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <system_error>
 
 namespace allo::sfu {
+
+int idle_wait_ms(double now, double next_due) {
+  const double ms = std::ceil((next_due - now) * 1000.0);
+  if (!(ms > 0)) return 0;  // due, or NaN
+  return static_cast<int>(std::min(ms, static_cast<double>(kMaxIdleWaitMs)));
+}
 
 WorkerWake::WorkerWake() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");

@@ -17,6 +17,19 @@
 
 namespace allo::sfu {
 
+// The longest a fan-out thread sleeps with nothing to do: long enough that an
+// idle thread costs few wake-ups (each is a context switch plus a pass over
+// every ENet peer), short enough for ENet's own timers (pings every 2 s on
+// the direct path, resends after a round trip of tens of milliseconds).
+// Everything else that needs the thread wakes it: its socket, a packet or a
+// control event from another thread.
+inline constexpr int kMaxIdleWaitMs = 10;
+
+// Milliseconds from `now` until `next_due` (seconds, same clock), rounded up
+// and clamped to 0..kMaxIdleWaitMs: the sleep of a thread whose next timer
+// is due then.
+int idle_wait_ms(double now, double next_due);
+
 class WorkerWake {
  public:
   // Throws std::system_error when no eventfd can be created.

@@ -269,6 +269,23 @@ TEST_F(SfuDaemonTest, DirectPeersHaveNoPacketThrottle) {
   EXPECT_TRUE(bob->pump_until(configured, 3s));
 }
 
+TEST_F(SfuDaemonTest, DirectListenersArePingedEveryTwoSecondsNotEveryHalfSecond) {
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  // Bob sends nothing of his own now, so after the start-up traffic (the
+  // host's bandwidth limits, sent within a second of a connect) all he
+  // receives is the SFU's pings: one per kVoicePingIntervalMs of silence,
+  // two in four seconds (ENet's default of 500 ms would make eight).
+  bob->set_ping_interval(60'000);
+  bob->pump(1500ms);
+  const uint32_t before = bob->datagrams_received();
+  bob->pump(4s);
+  const uint32_t pings = bob->datagrams_received() - before;
+  EXPECT_GE(pings, 1u) << "the SFU still checks that bob is there";
+  EXPECT_LE(pings, 3u);
+  EXPECT_TRUE(bob->connected());
+}
+
 TEST_F(SfuDaemonTest, ADirectListenerStaysOffTheCompatiblePathWhenThePlaceReconnects) {
   play_place_state();
   auto bob = connect_direct("bob");

@@ -54,6 +54,10 @@ class EnetClient {
   bool pump_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
   bool connected() const { return connected_; }
   const ENetPeer* peer() const { return peer_; }  // null before connect()
+  // This end's ping interval (ENet pings after that long without a receive).
+  void set_ping_interval(uint32_t ms) { enet_peer_ping_interval(peer_, ms); }
+  // Datagrams this client's host has received (ENet's count).
+  uint32_t datagrams_received() const { return host_->totalReceivedPackets; }
   void disconnect();
 
  private:

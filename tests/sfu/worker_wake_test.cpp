@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "sfu/packet_mesh.hpp"
@@ -81,6 +82,22 @@ TEST(PacketMeshWake, BroadcastWakesASleepingDestinationWorker) {
   EXPECT_EQ(mesh.wake(0).wakeups(), 0u);  // the source itself was not woken
   close(fds[0]);
   close(fds[1]);
+}
+
+TEST(IdleWaitMs, SleepsUntilTheNextTimerRoundedUp) {
+  EXPECT_EQ(idle_wait_ms(0.0, 0.0032), 4);
+  EXPECT_EQ(idle_wait_ms(0.0, 0.001), 1);
+}
+
+TEST(IdleWaitMs, NeverLongerThanTheCap) {
+  EXPECT_EQ(idle_wait_ms(100.0, 100.25), kMaxIdleWaitMs);
+  EXPECT_EQ(idle_wait_ms(0.0, 1e12), kMaxIdleWaitMs);
+}
+
+TEST(IdleWaitMs, ATimerThatIsDueDoesNotSleep) {
+  EXPECT_EQ(idle_wait_ms(100.0, 100.0), 0);
+  EXPECT_EQ(idle_wait_ms(100.0, 99.0), 0);
+  EXPECT_EQ(idle_wait_ms(100.0, std::nan("")), 0);
 }
 
 }  // namespace
