@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -30,6 +31,8 @@ int udp_socket(sockaddr_in& bound) {
   return fd;
 }
 
+}  // namespace
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -40,7 +43,22 @@ double thread_cpu_seconds() {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-}  // namespace
+NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uint32_t frames) {
+  NaivePlan plan;
+  plan.subscribers.resize(speakers);
+  for (uint32_t l = 0; l < clients; ++l) {
+    uint32_t want = speakers - (l < speakers ? 1 : 0);
+    if (selected > 0) want = std::min(want, selected);
+    for (uint32_t j = 0, taken = 0; taken < want; ++j) {
+      const uint32_t s = (l + j) % speakers;
+      if (s == l) continue;
+      plan.subscribers[s].push_back(l);
+      ++taken;
+    }
+    plan.expected += static_cast<uint64_t>(want) * frames;
+  }
+  return plan;
+}
 
 NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
                                 double seconds, int rt_priority) {
@@ -48,22 +66,12 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
   const uint32_t frames = static_cast<uint32_t>(seconds * 50);
   auto opus = loadgen::SentFrames::encode(speakers, frames);
   if (!opus) throw std::runtime_error("opus");
-  // Subscriptions: speaker -> listener addresses.
   std::vector<int> listener_fd(clients);
   std::vector<sockaddr_in> listener_addr(clients);
   for (uint32_t l = 0; l < clients; ++l) listener_fd[l] = udp_socket(listener_addr[l]);
-  std::vector<std::vector<uint32_t>> subscribers(speakers);
-  for (uint32_t l = 0; l < clients; ++l) {
-    uint32_t want = speakers - (l < speakers ? 1 : 0);
-    if (selected > 0) want = std::min(want, selected);
-    for (uint32_t j = 0, taken = 0; taken < want; ++j) {
-      const uint32_t s = (l + j) % speakers;
-      if (s == l) continue;
-      subscribers[s].push_back(l);
-      ++taken;
-    }
-    result.expected += static_cast<uint64_t>(want) * frames;
-  }
+  const NaivePlan plan = naive_plan(clients, speakers, selected, frames);
+  const auto& subscribers = plan.subscribers;
+  result.expected = plan.expected;
   sockaddr_in forwarder_addr{}, speaker_addr{};
   const int forwarder_fd = udp_socket(forwarder_addr);
   const int speaker_fd = udp_socket(speaker_addr);
@@ -100,7 +108,8 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
       for (auto& p : fds) {
         if (!(p.revents & POLLIN)) continue;
         ssize_t n;
-        while ((n = recv(p.fd, buffer.data(), buffer.size(), 0)) > 12) {
+        while ((n = recv(p.fd, buffer.data(), buffer.size(), 0)) >
+               static_cast<ssize_t>(kNaiveHeaderBytes)) {
           double sent;
           std::memcpy(&sent, buffer.data() + 4, 8);
           latency_ms.push_back(static_cast<float>((now_seconds() - sent) * 1000));
@@ -117,11 +126,11 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
       const double due = start + f * 0.02 + 0.02 * s / speakers;
       while (now_seconds() < due) std::this_thread::sleep_for(std::chrono::microseconds(100));
       const auto& payload = opus->opus(s, f);
-      packet.resize(12 + payload.size());
+      packet.resize(kNaiveHeaderBytes + payload.size());
       const double sent = now_seconds();
       std::memcpy(packet.data(), &s, 4);
       std::memcpy(packet.data() + 4, &sent, 8);
-      std::memcpy(packet.data() + 12, payload.data(), payload.size());
+      std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
       sendto(speaker_fd, packet.data(), packet.size(), 0,
              reinterpret_cast<const sockaddr*>(&forwarder_addr), sizeof forwarder_addr);
     }

@@ -1,15 +1,24 @@
-// Baselines for the voice benchmark, in-process over loopback UDP:
-// - run_naive_forwarder: a naive single-threaded forwarder (recvfrom, then one
-//   sendto per subscribed listener, no batching, no threads), fed by S
-//   speakers at 50 packets/s each carrying real Opus, with N listener sockets.
-//   Listener l hears a fixed set of min(K, candidates) speakers, so it carries
-//   the same number of deliveries as the SFU with --max-speakers K.
+// Baselines for the voice benchmark, in-process over loopback UDP. Both
+// forwarders are fed by S speakers at 50 packets/s each carrying real Opus,
+// and listener l hears a fixed set of min(K, candidates) speakers, so they
+// carry the same number of deliveries as the SFU with --max-speakers K:
+// - run_naive_forwarder: a raw UDP relay (recvfrom, then one sendto per
+//   subscribed listener, no batching, no threads) to N listener sockets. It
+//   speaks no protocol: no client of a place could use it. It is the floor
+//   of forwarding on this kernel, what each delivery costs in the stack.
+// - run_naive_enet_forwarder: the same job done the way the clients need it
+//   and the obvious way: one thread, one ENet host, and for each voice
+//   packet received one enet_packet_create (a copy) and enet_peer_send per
+//   subscribed listener, the sends going out on the host's next service.
+//   Its N listeners are ENet clients. Its peers get the SFU's voice settings
+//   (common/enet_voice_peer.hpp), so the two differ in design only.
 // - run_sendmmsg_rate: raw loopback UDP, sendmmsg batches of 64 datagrams of
 //   `bytes` bytes from one thread, recvmmsg in another.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace allo::bench {
 
@@ -24,6 +33,26 @@ struct NaiveResult {
 // listeners, like the load generator, at normal priority.
 NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
                                 double seconds, int rt_priority);
+// Throws std::runtime_error when its hosts cannot be created or connected.
+NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
+                                     double seconds, int rt_priority);
+
+// Who hears whom in both: subscribers[s] lists the listeners of speaker s
+// (listener l < speakers is speaker l too and does not hear itself).
+// `expected` is the deliveries of `frames` frames from every speaker.
+struct NaivePlan {
+  std::vector<std::vector<uint32_t>> subscribers;
+  uint64_t expected = 0;
+};
+NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uint32_t frames);
+
+// Steady clock, and the calling thread's CPU time, in seconds.
+double now_seconds();
+double thread_cpu_seconds();
+
+// The baselines' voice packet: [u32 speaker][f64 send time][Opus], native
+// byte order (it never leaves the machine).
+inline constexpr size_t kNaiveHeaderBytes = 12;
 
 struct UdpRate {
   double sent_per_second = 0, received_per_second = 0;

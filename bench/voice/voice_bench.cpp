@@ -3,14 +3,16 @@
 // through allo-sfu with the place streaming state at 20 Hz, it prints the
 // median over --repeats runs of delivered %, one-way latency (at arrival: the
 // kernel's receive stamp on the listener's socket; and when the loadgen's
-// thread got to the packet) and SFU CPU per delivered packet; beside it a naive single-threaded UDP
-// forwarder with the same deliveries, the raw loopback sendmmsg rate, and 1 vs 2 workers under a
+// thread got to the packet) and SFU CPU per delivered packet; beside it two
+// single-threaded baselines with the same deliveries (naive_forwarder.hpp: a
+// naive ENet forwarder, and a raw UDP relay that speaks no protocol), the raw
+// loopback sendmmsg rate, and 1 vs 2 workers under a
 // saturating load (everyone hears everyone, nobody reading voice: the SFU's
 // packets out per second). Configurations over
 // --max-clients are skipped and listed.
 // The latency runs start allo-sfu with --rt-priority N (default 10, as
-// ops/config does; 0 = normal scheduling) and run the naive forwarder's
-// thread at the same priority; alloplace gets --place-rt-priority (default
+// ops/config does; 0 = normal scheduling) and run the baselines' forwarding
+// threads at the same priority; alloplace gets --place-rt-priority (default
 // 5, as ops/config: below the SFU's threads; 0 = normal scheduling). The saturation runs use
 // normal scheduling (real-time threads at 100% would leave the load
 // generator 5% of the cores).
@@ -128,7 +130,7 @@ int main(int argc, char** argv) {
                         : std::string("normal scheduling");
   };
   fmt::print(
-      "latency runs: allo-sfu's fan-out threads and the naive forwarder under {} "
+      "latency runs: allo-sfu's fan-out threads and the baselines' forwarders under {} "
       "(--rt-priority), alloplace's event loop under {} (--place-rt-priority)\n",
       policy(rt_priority), policy(place_rt_priority));
   const auto raw = run_sendmmsg_rate(1.0, 100);
@@ -146,15 +148,23 @@ int main(int argc, char** argv) {
       continue;
     }
     fmt::print("\n{} clients / {} speakers\n", shape.clients, shape.speakers);
-    const auto naive = run_naive_forwarder(shape.clients, shape.speakers, 6, seconds, rt_priority);
-    if (naive.rt_refused) fmt::print("  WARNING: the naive forwarder was refused SCHED_RR\n");
+    auto baseline = [&](const char* what, const NaiveResult& naive) {
+      if (naive.rt_refused) fmt::print("  WARNING: the {} was refused SCHED_RR\n", what);
+      const double cpu_us =
+          naive.delivered ? 1e6 * naive.forwarder_cpu_seconds / naive.delivered : 0;
+      fmt::print(
+          "  {}: delivered {:.3f}% ({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, {:.2f} us "
+          "CPU/pkt\n",
+          what, 100.0 * naive.delivered / std::max<uint64_t>(1, naive.expected), naive.delivered,
+          naive.expected, naive.p50_ms, naive.p99_ms, naive.p999_ms, cpu_us);
+      return cpu_us;
+    };
     const double naive_cpu_us =
-        naive.delivered ? 1e6 * naive.forwarder_cpu_seconds / naive.delivered : 0;
-    fmt::print(
-        "  naive forwarder (1 thread, UDP, sendto per listener): delivered {:.3f}% "
-        "({}/{}) p50 {:.2f} p99 {:.2f} p999 {:.2f} ms, {:.2f} us CPU/pkt\n",
-        100.0 * naive.delivered / std::max<uint64_t>(1, naive.expected), naive.delivered,
-        naive.expected, naive.p50_ms, naive.p99_ms, naive.p999_ms, naive_cpu_us);
+        baseline("naive ENet forwarder (1 thread, ENet, a packet copy and send per listener)",
+                 run_naive_enet_forwarder(shape.clients, shape.speakers, 6, seconds, rt_priority));
+    const double relay_cpu_us =
+        baseline("raw UDP relay (1 thread, no protocol, sendto per listener)",
+                 run_naive_forwarder(shape.clients, shape.speakers, 6, seconds, rt_priority));
     for (bool direct : {true, false}) {
       fmt::print("  allo-sfu, 2 workers, {} path:\n", direct ? "direct" : "compatible");
       SfuRunConfig config{shape.clients, shape.speakers, 6, 2, direct, seconds};
@@ -165,10 +175,11 @@ int main(int argc, char** argv) {
       fmt::print(
           "  => median delivered {:.3f}%, one-way at arrival p50 {:.2f} p99 {:.2f} p999 {:.2f} "
           "ms (handled by the loadgen: p50 {:.2f} p99 {:.2f} p999 {:.2f}), "
-          "SFU {:.2f} us CPU/pkt = {:.2f}x naive, {:.0f} deliveries/s = {:.4f} of raw "
-          "sendmmsg\n",
+          "SFU {:.2f} us CPU/pkt = {:.2f}x the naive ENet forwarder, {:.2f}x the raw UDP relay, "
+          "{:.0f} deliveries/s = {:.4f} of raw sendmmsg\n",
           m.delivered_pct, m.arrival_p50, m.arrival_p99, m.arrival_p999, m.p50, m.p99, m.p999,
-          m.cpu_us_per_packet, naive_cpu_us > 0 ? m.cpu_us_per_packet / naive_cpu_us : 0, m.pps,
+          m.cpu_us_per_packet, naive_cpu_us > 0 ? m.cpu_us_per_packet / naive_cpu_us : 0,
+          relay_cpu_us > 0 ? m.cpu_us_per_packet / relay_cpu_us : 0, m.pps,
           raw.sent_per_second > 0 ? m.pps / raw.sent_per_second : 0);
     }
   }

@@ -1,0 +1,230 @@
+// run_naive_enet_forwarder (naive_forwarder.hpp): the obvious single-threaded
+// ENet forwarder, its ENet listeners and speakers, all in this process.
+#include <enet/enet.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "common/enet_voice_peer.hpp"
+#include "common/realtime.hpp"
+#include "common/socket_buffers.hpp"
+#include "loadgen_report.hpp"
+#include "naive_forwarder.hpp"
+#include "proto/limits.hpp"
+#include "sent_frames.hpp"
+
+namespace allo::bench {
+namespace {
+
+constexpr uint8_t kMedia = limits::kChannelMedia;
+constexpr size_t kReceiverThreads = 2;  // as allo-loadgen's default on 2 cores
+
+ENetHost* client_host() {
+  ENetHost* host = enet_host_create(nullptr, 1, limits::kChannelCount, 0, 0);
+  if (host == nullptr)
+    throw std::runtime_error("naive ENet forwarder: cannot create a client host");
+  return host;
+}
+
+// Everyone the forwarder will talk to: clients [0, N) listen, [N, N+S) speak.
+// Connected before any thread starts, so each host is then used by one thread.
+struct Fleet {
+  ENetHost* forwarder = nullptr;
+  std::vector<ENetHost*> clients;          // by client index
+  std::vector<ENetPeer*> forwarder_peers;  // the forwarder's peer of each client
+  std::vector<ENetPeer*> client_peers;     // each client's peer of the forwarder
+
+  ~Fleet() {
+    for (ENetHost* host : clients) enet_host_destroy(host);
+    if (forwarder != nullptr) enet_host_destroy(forwarder);
+  }
+
+  void connect(size_t count, double timeout_seconds) {
+    ENetAddress address{};
+    enet_address_set_host_ip(&address, "127.0.0.1");
+    forwarder = enet_host_create(&address, count, limits::kChannelCount, 0, 0);
+    if (forwarder == nullptr) throw std::runtime_error("naive ENet forwarder: cannot bind");
+    (void)set_socket_buffers(static_cast<int>(forwarder->socket), 4 << 20);
+    if (enet_socket_get_address(forwarder->socket, &address) != 0) {
+      throw std::runtime_error("naive ENet forwarder: no bound address");
+    }
+    forwarder_peers.assign(count, nullptr);
+    for (size_t i = 0; i < count; ++i) {
+      clients.push_back(client_host());
+      client_peers.push_back(enet_host_connect(clients.back(), &address, limits::kChannelCount,
+                                               static_cast<enet_uint32>(i)));
+      if (client_peers.back() == nullptr) throw std::runtime_error("naive ENet forwarder: connect");
+    }
+    size_t forwarder_side = 0, client_side = 0;
+    const double deadline = now_seconds() + timeout_seconds;
+    ENetEvent event;
+    while (forwarder_side < count || client_side < count) {
+      if (now_seconds() > deadline) {
+        throw std::runtime_error("naive ENet forwarder: clients did not connect in time");
+      }
+      while (enet_host_service(forwarder, &event, 1) > 0) {
+        if (event.type != ENET_EVENT_TYPE_CONNECT || event.data >= count) continue;
+        // The SFU's voice settings: the two forwarders differ in design only.
+        disable_packet_throttle(event.peer);
+        set_voice_ping_interval(event.peer);
+        forwarder_peers[event.data] = event.peer;
+        ++forwarder_side;
+      }
+      for (ENetHost* host : clients) {
+        while (enet_host_service(host, &event, 0) > 0) {
+          if (event.type == ENET_EVENT_TYPE_CONNECT) ++client_side;
+        }
+      }
+    }
+  }
+};
+
+// Listeners [first, end) on one thread: an epoll over their sockets, each
+// readable host serviced until it is dry, and every host every 10 ms for
+// ENet's acknowledgements and pings.
+void receive(std::vector<ENetHost*> hosts, const std::atomic<bool>& stop,
+             std::atomic<uint64_t>& delivered, std::vector<float>& latency_ms) {
+  const int epoll = epoll_create1(EPOLL_CLOEXEC);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    epoll_event interest{EPOLLIN, {.u64 = i}};
+    epoll_ctl(epoll, EPOLL_CTL_ADD, static_cast<int>(hosts[i]->socket), &interest);
+  }
+  auto service = [&](ENetHost* host) {
+    ENetEvent event;
+    while (enet_host_service(host, &event, 0) > 0) {
+      if (event.type != ENET_EVENT_TYPE_RECEIVE) continue;
+      if (event.channelID == kMedia && event.packet->dataLength > kNaiveHeaderBytes) {
+        double sent;
+        std::memcpy(&sent, event.packet->data + 4, 8);
+        latency_ms.push_back(static_cast<float>((now_seconds() - sent) * 1000));
+        delivered.fetch_add(1, std::memory_order_relaxed);
+      }
+      enet_packet_destroy(event.packet);
+    }
+  };
+  std::vector<epoll_event> ready(256);
+  double next_sweep = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    const int n = epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), 5);
+    for (int i = 0; i < n; ++i) service(hosts[ready[i].data.u64]);
+    if (const double now = now_seconds(); now >= next_sweep) {
+      for (ENetHost* host : hosts) service(host);
+      next_sweep = now + 0.01;
+    }
+  }
+  close(epoll);
+}
+
+}  // namespace
+
+NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
+                                     double seconds, int rt_priority) {
+  NaiveResult result;
+  const uint32_t frames = static_cast<uint32_t>(seconds * 50);
+  auto opus = loadgen::SentFrames::encode(speakers, frames);
+  if (!opus) throw std::runtime_error("opus");
+  const NaivePlan plan = naive_plan(clients, speakers, selected, frames);
+  result.expected = plan.expected;
+  if (enet_initialize() != 0) throw std::runtime_error("enet_initialize");
+  Fleet fleet;
+  fleet.connect(clients + speakers, 30);
+
+  // Speaker s's packets arrive on the forwarder's peer of client N + s: its
+  // data points at the listeners (null for a listener's peer).
+  for (uint32_t s = 0; s < speakers; ++s) {
+    fleet.forwarder_peers[clients + s]->data =
+        const_cast<std::vector<uint32_t>*>(&plan.subscribers[s]);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> delivered{0};
+
+  std::thread forwarder([&] {
+    if (rt_priority > 0) result.rt_refused = !make_thread_realtime(rt_priority).has_value();
+    const double cpu_before = thread_cpu_seconds();
+    ENetEvent event;
+    while (!stop.load(std::memory_order_relaxed)) {
+      // The canonical ENet server loop: wait for an event, then service until
+      // none is left; each service sends what the handlers queued.
+      int got = enet_host_service(fleet.forwarder, &event, 10);
+      while (got > 0) {
+        if (event.type == ENET_EVENT_TYPE_RECEIVE) {
+          const auto* listeners = static_cast<const std::vector<uint32_t>*>(event.peer->data);
+          if (event.channelID == kMedia && listeners != nullptr) {
+            for (uint32_t l : *listeners) {
+              enet_peer_send(fleet.forwarder_peers[l], kMedia,
+                             enet_packet_create(event.packet->data, event.packet->dataLength, 0));
+            }
+          }
+          enet_packet_destroy(event.packet);
+        }
+        got = enet_host_service(fleet.forwarder, &event, 0);
+      }
+    }
+    result.forwarder_cpu_seconds = thread_cpu_seconds() - cpu_before;
+  });
+  std::vector<std::vector<float>> latency(kReceiverThreads);
+  std::vector<std::thread> receivers;
+  for (size_t t = 0; t < kReceiverThreads; ++t) {
+    std::vector<ENetHost*> mine;
+    for (uint32_t l = static_cast<uint32_t>(t); l < clients; l += kReceiverThreads) {
+      mine.push_back(fleet.clients[l]);
+    }
+    receivers.emplace_back(receive, std::move(mine), std::cref(stop), std::ref(delivered),
+                           std::ref(latency[t]));
+  }
+  // Speakers (this thread): [u32 speaker][f64 send time][Opus], 50 per second
+  // each, staggered; their hosts are serviced while waiting.
+  auto service_speakers = [&] {
+    ENetEvent event;
+    for (uint32_t s = 0; s < speakers; ++s) {
+      while (enet_host_service(fleet.clients[clients + s], &event, 0) > 0) {
+        if (event.type == ENET_EVENT_TYPE_RECEIVE) enet_packet_destroy(event.packet);
+      }
+    }
+  };
+  const double start = now_seconds();
+  std::vector<uint8_t> packet;
+  for (uint32_t f = 0; f < frames; ++f) {
+    for (uint32_t s = 0; s < speakers; ++s) {
+      const double due = start + f * 0.02 + 0.02 * s / speakers;
+      while (now_seconds() < due) {
+        service_speakers();
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      const auto& payload = opus->opus(s, f);
+      packet.resize(kNaiveHeaderBytes + payload.size());
+      const double sent = now_seconds();
+      std::memcpy(packet.data(), &s, 4);
+      std::memcpy(packet.data() + 4, &sent, 8);
+      std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
+      ENetHost* host = fleet.clients[clients + s];
+      enet_peer_send(fleet.client_peers[clients + s], kMedia,
+                     enet_packet_create(packet.data(), packet.size(), 0));
+      enet_host_flush(host);
+    }
+  }
+  const double drain_until = now_seconds() + 0.3;
+  while (now_seconds() < drain_until) {
+    service_speakers();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  stop = true;
+  forwarder.join();
+  for (auto& r : receivers) r.join();
+  result.delivered = delivered.load();
+  std::vector<float> all;
+  for (auto& l : latency) all.insert(all.end(), l.begin(), l.end());
+  auto summary = loadgen::summarize_latency(all);
+  result.p50_ms = summary.p50_ms;
+  result.p99_ms = summary.p99_ms;
+  result.p999_ms = summary.p999_ms;
+  return result;
+}
+
+}  // namespace allo::bench
