@@ -274,6 +274,7 @@ void DirectWorker::flush_reports() {
 }
 
 void DirectWorker::publish_metrics(double now_seconds) {
+  stats_.levels_decoded = ingress_.decoded();
   metrics_.publish(index_, stats_);
   metrics_.set_queue_depth(index_, mesh_.depth(index_));
   metrics_.set_listeners(index_, fanout_.listener_count());

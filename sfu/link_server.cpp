@@ -329,6 +329,7 @@ void LinkServer::send_route_groups() {
 
 void LinkServer::publish_metrics() {
   const size_t self = mesh_.link_thread();
+  stats_.levels_decoded = ingress_.decoded();
   metrics_.publish(self, stats_);
   metrics_.set_queue_depth(self, mesh_.depth(self));
   metrics_.set_listeners(self, fanout_.active_compatible_count());  // paused ones listen directly

@@ -1,7 +1,10 @@
 // Admission of one incoming media packet: parse the wire bytes, check the
-// track exists and belongs to the sender, measure its audio level (which also
-// proves the payload is Opus libopus accepts), and wrap it in one shared
-// PacketRef stamped with track, level and arrival time.
+// track exists and belongs to the sender, take its audio level (the one the
+// sender put in the trailer, else measured by decoding it), check the
+// payload is Opus libopus accepts, and wrap it in one shared PacketRef
+// stamped with track, level and arrival time, its trailer back to '\n'.
+// A sender's own level is trusted as SFUs trust RFC 6464 audio levels: a
+// sender that claims to be loud wins listeners' slots, as shouting would.
 //
 // Thread-safety: none; one per ingress thread (the link thread and each
 // worker), reading that thread's own TrackRegistry.
@@ -30,10 +33,13 @@ class MediaIngress {
                                               std::span<const uint8_t> wire, int64_t arrival_ns);
   // Frees per-track state of a removed track.
   void forget(uint32_t track) { meter_.forget(track); }
+  // Packets accepted after decoding them for their level.
+  uint64_t decoded() const { return decoded_; }
 
  private:
   const TrackRegistry& registry_;
   OpusLevelMeter meter_;
+  uint64_t decoded_ = 0;
 };
 
 }  // namespace allo::sfu

@@ -42,14 +42,12 @@ void OpusLevelMeter::forget(uint32_t track) {
   decoders_.erase(track);
 }
 
-float rms_dbfs(std::span<const int16_t> pcm) {
-  if (pcm.empty()) return kSilenceDbfs;
-  double sum = 0;
-  for (int16_t s : pcm) sum += static_cast<double>(s) * s;
-  const double rms = std::sqrt(sum / static_cast<double>(pcm.size())) / 32768.0;
-  // +3.01 dB so a full-scale sine reads 0 dBFS (AES17 convention).
-  const double db = 20.0 * std::log10(rms) + 3.0103;
-  return rms <= 0 || db < kSilenceDbfs ? kSilenceDbfs : static_cast<float>(db);
+bool OpusLevelMeter::well_formed(std::span<const uint8_t> opus) {
+  unsigned char toc = 0;
+  const unsigned char* frames[48];
+  opus_int16 sizes[48];
+  return opus_packet_parse(opus.data(), static_cast<opus_int32>(opus.size()), &toc, frames, sizes,
+                           nullptr) > 0;
 }
 
 }  // namespace allo::sfu

@@ -1,8 +1,9 @@
 // Audio level of Opus packets: each packet is decoded with libopus (one
 // decoder per track, at 16 kHz mono: enough for a level, a third of the work of
-// 48 kHz) and its RMS is returned in dBFS (0 = full scale sine peak, floor
-// kSilenceDbfs). A packet libopus rejects is reported as an error so the
-// caller can drop it before it reaches a listener's decoder.
+// 48 kHz) and its RMS is returned in dBFS (common/audio_level.hpp). Only for
+// senders that do not put their level in the packet's trailing byte. A packet
+// libopus rejects is reported as an error so the caller can drop it before it
+// reaches a listener's decoder; well_formed() is that check without decoding.
 //
 // Thread-safety: none; one meter per ingress thread (decoders keep state).
 #pragma once
@@ -12,13 +13,12 @@
 #include <span>
 #include <unordered_map>
 
+#include "common/audio_level.hpp"
 #include "proto/error.hpp"
 
 struct OpusDecoder;
 
 namespace allo::sfu {
-
-inline constexpr float kSilenceDbfs = -127.0f;
 
 class OpusLevelMeter {
  public:
@@ -35,6 +35,12 @@ class OpusLevelMeter {
   void forget(uint32_t track);
   size_t decoder_count() const { return decoders_.size(); }
 
+  // Whether libopus would accept `opus` (its framing: table of contents,
+  // frame count and lengths, at most 120 ms), which is what decoding refuses
+  // a packet for: the rest of an Opus packet is entropy-coded and decodes to
+  // something whatever its bytes. Reads the framing only; no decoder.
+  static bool well_formed(std::span<const uint8_t> opus);
+
  private:
   struct DecoderDeleter {
     void operator()(OpusDecoder* decoder) const;
@@ -42,8 +48,5 @@ class OpusLevelMeter {
   std::unordered_map<uint32_t, std::unique_ptr<OpusDecoder, DecoderDeleter>> decoders_;
   std::unique_ptr<int16_t[]> pcm_;
 };
-
-// RMS of 16-bit PCM in dBFS, floored at kSilenceDbfs.
-float rms_dbfs(std::span<const int16_t> pcm);
 
 }  // namespace allo::sfu

@@ -28,11 +28,15 @@ class PacketBuffer {
 static_assert(alignof(PacketBuffer) <= alignof(std::max_align_t));
 
 PacketRef PacketRef::create(std::span<const uint8_t> wire_bytes, uint32_t track_id,
-                            float level_dbfs, int64_t arrival_ns) {
+                            float level_dbfs, int64_t arrival_ns,
+                            std::optional<uint8_t> last_byte) {
   void* memory = ::operator new(sizeof(PacketBuffer) + wire_bytes.size());
   auto* buffer = new (memory)
       PacketBuffer(static_cast<uint32_t>(wire_bytes.size()), track_id, level_dbfs, arrival_ns);
-  if (!wire_bytes.empty()) std::memcpy(buffer->data(), wire_bytes.data(), wire_bytes.size());
+  if (!wire_bytes.empty()) {
+    std::memcpy(buffer->data(), wire_bytes.data(), wire_bytes.size());
+    if (last_byte) buffer->data()[wire_bytes.size() - 1] = *last_byte;
+  }
   g_live_buffers.fetch_add(1, std::memory_order_relaxed);
   PacketRef ref;
   ref.buffer_ = buffer;

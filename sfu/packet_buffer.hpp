@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace allo::sfu {
@@ -26,8 +27,10 @@ class PacketRef {
   PacketRef() = default;
   // Copies `wire_bytes` once into a new buffer with one reference.
   // Throws std::bad_alloc only.
+  // `last_byte`, when given, replaces the copy's last byte (a media
+  // packet's trailer).
   static PacketRef create(std::span<const uint8_t> wire_bytes, uint32_t track_id, float level_dbfs,
-                          int64_t arrival_ns);
+                          int64_t arrival_ns, std::optional<uint8_t> last_byte = std::nullopt);
 
   PacketRef(const PacketRef& other) noexcept;
   PacketRef(PacketRef&& other) noexcept : buffer_(other.buffer_) { other.buffer_ = nullptr; }

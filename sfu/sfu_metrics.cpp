@@ -10,13 +10,15 @@ struct SfuMetrics::PerThread {
   prometheus::Counter* packets_out;
   prometheus::Counter* bytes_out;
   prometheus::Counter* selection_changes;
+  prometheus::Counter* levels_decoded;
   std::vector<prometheus::Counter*> drops;
   prometheus::Histogram* fanout;
   prometheus::Histogram* latency;
   prometheus::Gauge* queue_depth;
   prometheus::Gauge* listeners;
   // Last published scalar values (only the owning thread touches them).
-  uint64_t last_in = 0, last_bytes_in = 0, last_out = 0, last_bytes_out = 0, last_changes = 0;
+  uint64_t last_in = 0, last_bytes_in = 0, last_out = 0, last_bytes_out = 0, last_changes = 0,
+           last_decoded = 0;
   std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> last_drops{};
   // Totals for the load report, read by the link thread.
   std::atomic<uint64_t> total_in{0}, total_out{0}, total_dropped{0}, total_listeners{0};
@@ -43,6 +45,12 @@ SfuMetrics::SfuMetrics(prometheus::Registry& registry, size_t worker_count) {
   auto& changes = BuildCounter()
                       .Name("allo_sfu_selection_changes_total")
                       .Help("Changes of a listener's selected speakers")
+                      .Register(registry);
+  auto& decoded = BuildCounter()
+                      .Name("allo_sfu_levels_decoded_total")
+                      .Help(
+                          "Media packets decoded to measure their level (their senders did not "
+                          "put it in the trailer: clients of the seed protocol)")
                       .Register(registry);
   auto& drops = BuildCounter()
                     .Name("allo_sfu_dropped_total")
@@ -101,6 +109,7 @@ SfuMetrics::SfuMetrics(prometheus::Registry& registry, size_t worker_count) {
     p->packets_out = &packets_out.Add(labels);
     p->bytes_out = &bytes_out.Add(labels);
     p->selection_changes = &changes.Add(labels);
+    p->levels_decoded = &decoded.Add(labels);
     for (size_t r = 0; r < static_cast<size_t>(DropReason::kCount); ++r) {
       p->drops.push_back(
           &drops.Add({{"worker", name},
@@ -127,6 +136,7 @@ void SfuMetrics::publish(size_t thread, WorkerStats& stats) {
   add(p.packets_out, stats.packets_out, p.last_out);
   add(p.bytes_out, stats.bytes_out, p.last_bytes_out);
   add(p.selection_changes, stats.selection_changes, p.last_changes);
+  add(p.levels_decoded, stats.levels_decoded, p.last_decoded);
   uint64_t dropped = 0;
   for (size_t r = 0; r < p.drops.size(); ++r) {
     add(p.drops[r], stats.drops[r], p.last_drops[r]);

@@ -50,6 +50,7 @@ struct WorkerStats {
   uint64_t packets_out = 0;
   uint64_t bytes_out = 0;
   uint64_t selection_changes = 0;
+  uint64_t levels_decoded = 0;  // packets in whose level was measured by decoding them
   std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
   LocalHistogram fanout_degree;
   LocalHistogram forward_latency_seconds;

@@ -349,7 +349,9 @@ double LoadgenShard::send_due_frames(double now) {
     while (s.next_frame < shared_.window_end && due_at() <= now) {
       const uint32_t f = s.next_frame++;
       shared_.frames.mark_sent(s.speaker, f, mono_seconds());
-      if (sessions_[s.local]->send_opus(shared_.frames.opus(s.speaker, f)) &&
+      // As send_pcm: the level goes out on the direct path only.
+      if (sessions_[s.local]->send_opus(shared_.frames.opus(s.speaker, f),
+                                        shared_.frames.level(s.speaker, f)) &&
           f >= shared_.window_first)
         ++tally_.sent_in_window;
     }

@@ -5,6 +5,7 @@
 
 #include "allo/voice_opus_decoder.hpp"
 #include "allo/voice_opus_encoder.hpp"
+#include "common/audio_level.hpp"
 #include "common/bytes_hash.hpp"
 #include "speech_signal.hpp"
 
@@ -23,6 +24,7 @@ proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames)
   SentFrames out;
   out.frames_per_speaker_ = frames;
   out.frames_.resize(speakers);
+  out.levels_.resize(speakers);
   out.sent_at_.resize(speakers);
   out.index_.resize(speakers);
   for (uint32_t s = 0; s < speakers; ++s) {
@@ -33,7 +35,9 @@ proto::Result<SentFrames> SentFrames::encode(uint32_t speakers, uint32_t frames)
     for (uint32_t f = 0; f < frames; ++f) out.sent_at_[s][f].store(-1.0, std::memory_order_relaxed);
     out.frames_[s].reserve(frames);
     for (uint32_t f = 0; f < frames; ++f) {
-      auto opus = encoder->encode(signal.next_frame());
+      const auto pcm = signal.next_frame();
+      out.levels_[s].push_back(rms_dbfs(pcm));
+      auto opus = encoder->encode(pcm);
       if (!opus) return std::unexpected(opus.error());
       auto [it, inserted] = out.index_[s].emplace(payload_hash(*opus), f);
       if (!inserted) it->second = kAmbiguous;

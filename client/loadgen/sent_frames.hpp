@@ -37,6 +37,9 @@ class SentFrames {
   const std::vector<uint8_t>& opus(uint32_t speaker, uint32_t frame) const {
     return frames_[speaker][frame];
   }
+  // The frame's audio level before encoding (common/audio_level.hpp), as
+  // VoiceSession::send_pcm would send it.
+  float level(uint32_t speaker, uint32_t frame) const { return levels_[speaker][frame]; }
   void mark_sent(uint32_t speaker, uint32_t frame, double when) {
     sent_at_[speaker][frame].store(when, std::memory_order_release);
   }
@@ -51,6 +54,7 @@ class SentFrames {
  private:
   uint32_t frames_per_speaker_ = 0;
   std::vector<std::vector<std::vector<uint8_t>>> frames_;
+  std::vector<std::vector<float>> levels_;
   std::vector<std::unique_ptr<std::atomic<double>[]>> sent_at_;  // per speaker, per frame
   std::vector<std::unordered_map<uint64_t, uint32_t>> index_;    // hash -> frame
 };

@@ -1,5 +1,7 @@
 #include "allo/voice_session.hpp"
 
+#include "common/audio_level.hpp"
+
 #include "common/log.hpp"
 #include "proto/media_packet.hpp"
 
@@ -77,14 +79,19 @@ proto::Result<void> VoiceSession::send_pcm(std::span<const int16_t> frame) {
   }
   auto opus = encoder_->encode(frame);
   if (!opus) return std::unexpected(opus.error());
-  return send_opus(*opus);
+  return send_opus(*opus, rms_dbfs(frame));
 }
 
-proto::Result<void> VoiceSession::send_opus(std::span<const uint8_t> opus) {
+proto::Result<void> VoiceSession::send_opus(std::span<const uint8_t> opus,
+                                            std::optional<float> level_dbfs) {
   if (track_ == 0 || path_ == VoicePath::kNone) {
     return proto::fail("not_ready", "allocate a track and connect media first");
   }
-  const auto packet = proto::encode_media_packet(track_, opus);
+  // The level rides only to allo-sfu's direct path (which puts '\n' back);
+  // to the place the packet is the seed protocol's to the letter.
+  const bool level = level_dbfs && path_ == VoicePath::kDirect;
+  const auto packet = proto::encode_media_packet(
+      track_, opus, level ? proto::level_trailer(*level_dbfs) : proto::kMediaTrailer);
   if (path_ == VoicePath::kDirect) {
     if (!direct_->send_media(packet)) return proto::fail("send_failed", "direct link refused");
   } else {

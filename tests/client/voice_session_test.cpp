@@ -64,7 +64,7 @@ class VoiceSessionTest : public ::testing::Test {
   void SetUp() override {
     listen_port = allo::testing::free_udp_port();
     const uint16_t link_port = allo::testing::free_udp_port();
-    const uint16_t metrics_port = allo::testing::free_tcp_port();
+    metrics_port = allo::testing::free_tcp_port();
     sfu = std::make_unique<allo::testing::ChildProcess>(std::vector<std::string>{
         std::string(ALLO_BIN_DIR) + "/allo-sfu", "--link", "127.0.0.1:" + std::to_string(link_port),
         "--listen", "127.0.0.1:" + std::to_string(listen_port), "--metrics",
@@ -148,6 +148,7 @@ class VoiceSessionTest : public ::testing::Test {
   uint16_t listen_port = 0;
   std::unique_ptr<allo::testing::ChildProcess> sfu;
   allo::testing::EnetPeer place_link;
+  uint16_t metrics_port = 0;
   std::vector<std::unique_ptr<FakePlace>> places;
   std::vector<std::unique_ptr<Client>> clients;
   std::vector<std::unique_ptr<VoiceSession>> sessions;
@@ -196,6 +197,15 @@ TEST_F(VoiceSessionTest, DirectPathAliceSpeaksAndBobDecodesHerTrack) {
   EXPECT_NEAR(rms(heard.back()), 0.5 / std::sqrt(2.0), 0.07) << "the sine alice sent";
   EXPECT_EQ(bob.stats().decode_errors, 0u);
   EXPECT_EQ(alice.stats().packets_received, 0u) << "the SFU never echoes a speaker";
+  // Alice's frames carried their level: the SFU decoded none of them.
+  std::string metrics;
+  ASSERT_TRUE(allo::testing::wait_until(
+      [&] {
+        metrics = allo::testing::scrape_metrics(metrics_port);
+        return allo::testing::metric_value(metrics, "allo_sfu_packets_in_total") >= 15;
+      },
+      5, [&] { alice.poll(10); }));
+  EXPECT_EQ(allo::testing::metric_value(metrics, "allo_sfu_levels_decoded_total"), 0);
 }
 
 TEST_F(VoiceSessionTest, FallsBackToTheCompatiblePathWhenTheTokenIsRefused) {

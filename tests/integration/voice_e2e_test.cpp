@@ -99,7 +99,7 @@ void expect_intact_voice(const std::vector<std::string>& media, uint32_t track) 
   const auto pcm = sfu::test::decode_opus_stream(payloads);
   for (const auto& frame : pcm) EXPECT_EQ(frame.size(), 960u) << "20 ms at 48 kHz";
   ASSERT_GE(pcm.size(), 3u);
-  EXPECT_NEAR(sfu::rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the sine that was sent";
+  EXPECT_NEAR(allo::rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the sine that was sent";
 }
 
 class VoiceE2E : public ::testing::Test {

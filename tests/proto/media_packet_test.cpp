@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "proto/limits.hpp"
@@ -47,6 +48,38 @@ TEST(MediaPacket, EncodeAlwaysAppendsNewline) {
             (std::vector<uint8_t>{0xFF, 0xFF, 0xFF, 0xFF,  // highest track id
                                   0x78,                    // payload
                                   '\n'}));
+}
+
+TEST(MediaPacket, ATrailerCarriesALevelAndIsNeverANewline) {
+  EXPECT_EQ(level_trailer(0.0f), 0x80);
+  EXPECT_EQ(level_trailer(-6.4f), 0x86);
+  EXPECT_EQ(level_trailer(-126.6f), 0xFF);
+  EXPECT_EQ(level_trailer(12.0f), 0x80) << "clamped at full scale";
+  EXPECT_EQ(level_trailer(-500.0f), 0xFF) << "clamped at the floor";
+  EXPECT_EQ(level_trailer(std::nanf("")), 0xFF) << "NaN is silence";
+  for (int db = 0; db <= 127; ++db) {
+    const uint8_t trailer = level_trailer(static_cast<float>(-db));
+    EXPECT_NE(trailer, kMediaTrailer);
+    EXPECT_EQ(trailer_level(trailer), static_cast<float>(-db));
+  }
+}
+
+TEST(MediaPacket, NewlineAndOtherLowBytesCarryNoLevel) {
+  for (int byte = 0; byte < 0x80; ++byte) {
+    EXPECT_FALSE(trailer_level(static_cast<uint8_t>(byte))) << byte;
+  }
+}
+
+TEST(MediaPacket, TheTrailerIsParsedAndEncodedButNotPartOfThePayload) {
+  const uint8_t opus[] = {0xF8, 0xFF, 0xFE};
+  const auto wire = encode_media_packet(0x01020304, opus, level_trailer(-20.0f));
+  EXPECT_EQ(wire.back(), 0x80 | 20);
+  auto p = parse_media_packet(wire);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->trailer, 0x80 | 20);
+  EXPECT_EQ(std::vector<uint8_t>(p->payload.begin(), p->payload.end()),
+            std::vector<uint8_t>(std::begin(opus), std::end(opus)));
+  EXPECT_EQ(parse_media_packet(kPacket)->trailer, '\n');
 }
 
 TEST(MediaPacket, TooShort) {

@@ -31,6 +31,32 @@ TEST_F(MediaIngressTest, AcceptsOwnersOpusAndStampsIt) {
       << "forwarded unchanged";
 }
 
+TEST_F(MediaIngressTest, ASendersOwnLevelIsTakenWithoutDecodingAndTheTrailerRestored) {
+  auto wire = proto::encode_media_packet(7, opus, proto::level_trailer(-42.0f));
+  auto packet = ingress.accept("alice", wire, 42);
+  ASSERT_TRUE(packet);
+  EXPECT_EQ(packet->level_dbfs(), -42.0f) << "the sender's, not the sine's";
+  EXPECT_EQ(ingress.decoded(), 0u);
+  std::vector<uint8_t> seed = wire;
+  seed.back() = '\n';
+  EXPECT_EQ(std::vector<uint8_t>(packet->bytes().begin(), packet->bytes().end()), seed)
+      << "forwarded as the seed protocol has it";
+  // A packet without one is decoded, and counted.
+  auto decoded = ingress.accept("alice", proto::encode_media_packet(7, opus), 43);
+  ASSERT_TRUE(decoded);
+  EXPECT_GT(decoded->level_dbfs(), -30.0f);
+  EXPECT_EQ(ingress.decoded(), 1u);
+}
+
+TEST_F(MediaIngressTest, ALevelDoesNotLetMalformedOpusThrough) {
+  const auto bad =
+      proto::encode_media_packet(7, std::vector<uint8_t>{0x03, 0x00}, proto::level_trailer(-10.0f));
+  EXPECT_EQ(ingress.accept("alice", bad, 0).error(), DropReason::kInvalidOpus);
+  EXPECT_EQ(ingress.accept("bob", proto::encode_media_packet(7, opus, proto::level_trailer(0)), 0)
+                .error(),
+            DropReason::kNotOwner);
+}
+
 TEST_F(MediaIngressTest, DropsWithTheRightReason) {
   EXPECT_EQ(ingress.accept("bob", proto::encode_media_packet(7, opus), 0).error(),
             DropReason::kNotOwner);

@@ -46,11 +46,23 @@ TEST(OpusLevelMeter, RejectsGarbage) {
   EXPECT_EQ(result.error().code, "invalid_opus");
 }
 
-TEST(RmsDbfs, FullScaleSquareIsAboutPlusThree) {
-  std::vector<int16_t> square(160);
-  for (size_t i = 0; i < square.size(); ++i) square[i] = (i % 2) ? 32767 : -32767;
-  EXPECT_NEAR(rms_dbfs(square), 3.01, 0.01);
-  EXPECT_EQ(rms_dbfs(std::vector<int16_t>(160, 0)), kSilenceDbfs);
+TEST(OpusLevelMeter, WellFormedAgreesWithTheDecoderWithoutDecoding) {
+  for (const auto& packet : test::encode_sine(0.5f, 440, 5)) {
+    EXPECT_TRUE(OpusLevelMeter::well_formed(packet));
+  }
+  const std::vector<std::vector<uint8_t>> refused = {
+      {0x03, 0x00},              // code 3 with a frame count of 0
+      {0x03, 0x31},              // code 3 asking for 49 frames (over 120 ms)
+      {0x01, 0x05, 0x05, 0x05},  // code 1 (two equal frames) in an odd length
+      {},
+  };
+  for (const auto& bad : refused) {
+    EXPECT_FALSE(OpusLevelMeter::well_formed(bad)) << bad.size() << " bytes";
+    if (!bad.empty()) {
+      OpusLevelMeter meter;
+      EXPECT_FALSE(meter.measure(1, bad)) << "the decoder refuses it too";
+    }
+  }
 }
 
 }  // namespace

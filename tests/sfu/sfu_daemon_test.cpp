@@ -126,7 +126,7 @@ class SfuDaemonTest : public ::testing::Test {
     const auto pcm = test::decode_opus_stream(payloads);
     for (const auto& frame : pcm) EXPECT_EQ(frame.size(), 960u) << "20 ms at 48 kHz";
     ASSERT_GE(pcm.size(), 3u);
-    EXPECT_NEAR(rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the -6 dBFS sine that was sent";
+    EXPECT_NEAR(allo::rms_dbfs(pcm.back()), -6.0f, 2.0f) << "the -6 dBFS sine that was sent";
   }
 
   // A direct-path client that sent its hello with a token for `name` signed
@@ -267,6 +267,30 @@ TEST_F(SfuDaemonTest, DirectPeersHaveNoPacketThrottle) {
            peer->packetThrottleAcceleration == ENET_PEER_PACKET_THROTTLE_SCALE;
   };
   EXPECT_TRUE(bob->pump_until(configured, 3s));
+}
+
+TEST_F(SfuDaemonTest, ASpeakersOwnLevelSparesTheDecoderAndListenersGetTheSeedTrailer) {
+  play_place_state();
+  auto alice = connect_direct("alice");
+  auto bob = connect_direct("bob");
+  ASSERT_EQ(replies["bob"], link::encode_direct_welcome("bob"));
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (direct_media["bob"].size() < 5 && std::chrono::steady_clock::now() < deadline) {
+    alice->send(
+        limits::kChannelMedia,
+        proto::encode_media_packet(1, opus[frame++ % opus.size()], proto::level_trailer(-6.0f)),
+        false);
+    alice->pump(5ms);
+    bob->pump(15ms);
+  }
+  ASSERT_GE(direct_media["bob"].size(), 5u);
+  for (const auto& packet : direct_media["bob"]) EXPECT_EQ(packet.back(), '\n');
+  expect_intact_opus(direct_media["bob"], 1);
+  ASSERT_TRUE(wait_metric("allo_sfu_packets_in_total", "", 5));
+  EXPECT_EQ(sfu->metric("allo_sfu_levels_decoded_total"), 0);
+  // A seed-protocol sender's packets are decoded for their level.
+  for (int i = 0; i < 3; ++i) send_compatible("alice", 1, opus[frame++ % opus.size()]);
+  EXPECT_TRUE(wait_metric("allo_sfu_levels_decoded_total", "", 3));
 }
 
 TEST_F(SfuDaemonTest, DirectListenersArePingedEveryTwoSecondsNotEveryHalfSecond) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -76,10 +77,15 @@ class VoiceSession {
   VoicePath path() const { return path_; }
   const std::string& fallback_reason() const { return fallback_reason_; }
 
-  // Encodes one 20 ms frame (960 samples) and sends it on our track.
+  // Encodes one 20 ms frame (960 samples) and sends it on our track. On the
+  // direct path the frame's audio level (common/audio_level.hpp) rides in
+  // the packet's trailer, so the SFU selects speakers without decoding ours.
   proto::Result<void> send_pcm(std::span<const int16_t> frame);
-  // Sends one already-encoded Opus packet on our track.
-  proto::Result<void> send_opus(std::span<const uint8_t> opus);
+  // Sends one already-encoded Opus packet on our track, on the direct path
+  // with its level in dBFS when the caller knows it (the SFU decodes the
+  // packet when not).
+  proto::Result<void> send_opus(std::span<const uint8_t> opus,
+                                std::optional<float> level_dbfs = std::nullopt);
 
   // Every received packet of another track, before decoding.
   void on_opus(OpusHandler handler) { on_opus_ = std::move(handler); }
