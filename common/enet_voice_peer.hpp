@@ -12,8 +12,8 @@
 // round trip includes the time the other end takes to read the packet and
 // this end takes to read the ack, so a client busy for a few milliseconds
 // reads as congestion; and a voice link has few reliable commands (a ping
-// after 500 ms of silence from the other end), so it takes a long time to
-// win the steps back. Meanwhile a listener misses part of its voice, or a
+// after 500 ms of silence from the other end, 2 s on allo-sfu's direct path:
+// below), so it takes a long time to win the steps back. Meanwhile a listener misses part of its voice, or a
 // speaker's own ENet drops its frames on the way in (each missed by a
 // hundred listeners). In voice_bench at 500 clients / 20 speakers (2 cores
 // shared with the load generator) allo-sfu's direct path delivered

@@ -95,9 +95,11 @@ void DirectWorker::run() {
   bool events_left = false;
   while (!stop_.load(std::memory_order_relaxed)) {
     // wait: for the socket, a packet or control event from another thread, or
-    // the next timer (at most kMaxIdleWaitMs, for ENet's), unless work waits
-    const int wait_ms =
+    // the next timer (at most kMaxIdleWaitMs, for ENet's; 1 ms while reports
+    // wait for room in the link thread's ring), unless work waits
+    int wait_ms =
         idle_wait_ms(static_cast<double>(mono_ns()) * 1e-9, std::min(next_reselect, next_metrics));
+    if (!unsent_reports_.empty()) wait_ms = std::min(wait_ms, 1);
     mesh_.wake(index_).wait(static_cast<int>(host_->socket), wait_ms, [&] {
       return events_left || mesh_.depth(index_) > 0 || control_.size_approx() > 0;
     });

@@ -1,6 +1,7 @@
 // Wakes a fan-out thread (a worker or the link thread) that sleeps in poll()
-// when another thread queued a packet or a report for it, so a packet that
-// crosses threads waits microseconds, not the rest of a 1 ms poll timeout.
+// when another thread queued a packet, a report or a control event for it,
+// so what crosses threads waits microseconds, not the rest of a poll timeout
+// (up to kMaxIdleWaitMs).
 //
 // One eventfd per worker plus a `sleeping` flag, so producers pay a write(2)
 // only while the worker actually sleeps. The handshake is the classic

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -85,16 +86,46 @@ struct Fleet {
   }
 };
 
-// Listeners [first, end) on one thread: an epoll over their sockets, each
-// readable host serviced until it is dry, and every host every 10 ms for
-// ENet's acknowledgements and pings.
-void receive(std::vector<ENetHost*> hosts, const std::atomic<bool>& stop,
-             std::atomic<uint64_t>& delivered, std::vector<float>& latency_ms) {
-  const int epoll = epoll_create1(EPOLL_CLOEXEC);
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    epoll_event interest{EPOLLIN, {.u64 = i}};
-    epoll_ctl(epoll, EPOLL_CTL_ADD, static_cast<int>(hosts[i]->socket), &interest);
+// One receiving thread's listeners and the epoll over their sockets.
+struct Receivers {
+  std::vector<ENetHost*> hosts;
+  int epoll = -1;
+  std::vector<float> latency_ms;
+
+  explicit Receivers(std::vector<ENetHost*> of) : hosts(std::move(of)) {
+    epoll = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll < 0) throw std::runtime_error("naive ENet forwarder: epoll_create1 failed");
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      epoll_event interest{EPOLLIN, {.u64 = i}};
+      if (epoll_ctl(epoll, EPOLL_CTL_ADD, static_cast<int>(hosts[i]->socket), &interest) != 0) {
+        throw std::runtime_error("naive ENet forwarder: epoll_ctl failed");
+      }
+    }
   }
+  ~Receivers() {
+    if (epoll >= 0) close(epoll);
+  }
+  Receivers(const Receivers&) = delete;
+  Receivers& operator=(const Receivers&) = delete;
+};
+
+// Sets `stop` and joins every thread on the way out, exceptions included.
+struct StopAndJoin {
+  std::atomic<bool>& stop;
+  std::vector<std::thread>& threads;
+  ~StopAndJoin() {
+    stop = true;
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+  }
+};
+
+// A receiving thread: each readable host serviced until it is dry, and every
+// host every 10 ms for ENet's acknowledgements and pings.
+void receive(Receivers& mine, const std::atomic<bool>& stop, std::atomic<uint64_t>& delivered) {
+  const std::vector<ENetHost*>& hosts = mine.hosts;
+  std::vector<float>& latency_ms = mine.latency_ms;
   auto service = [&](ENetHost* host) {
     ENetEvent event;
     while (enet_host_service(host, &event, 0) > 0) {
@@ -111,14 +142,13 @@ void receive(std::vector<ENetHost*> hosts, const std::atomic<bool>& stop,
   std::vector<epoll_event> ready(256);
   double next_sweep = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    const int n = epoll_wait(epoll, ready.data(), static_cast<int>(ready.size()), 5);
+    const int n = epoll_wait(mine.epoll, ready.data(), static_cast<int>(ready.size()), 5);
     for (int i = 0; i < n; ++i) service(hosts[ready[i].data.u64]);
     if (const double now = now_seconds(); now >= next_sweep) {
       for (ENetHost* host : hosts) service(host);
       next_sweep = now + 0.01;
     }
   }
-  close(epoll);
 }
 
 }  // namespace
@@ -132,6 +162,7 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
   const NaivePlan plan = naive_plan(clients, speakers, selected, frames);
   result.expected = plan.expected;
   if (enet_initialize() != 0) throw std::runtime_error("enet_initialize");
+  raise_open_file_limit(clients + speakers + 1 + kReceiverThreads + 32);
   Fleet fleet;
   fleet.connect(clients + speakers, 30);
 
@@ -141,10 +172,20 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
     fleet.forwarder_peers[clients + s]->data =
         const_cast<std::vector<uint32_t>*>(&plan.subscribers[s]);
   }
+  std::vector<std::unique_ptr<Receivers>> receivers;
+  for (size_t t = 0; t < kReceiverThreads; ++t) {
+    std::vector<ENetHost*> mine;
+    for (uint32_t l = static_cast<uint32_t>(t); l < clients; l += kReceiverThreads) {
+      mine.push_back(fleet.clients[l]);
+    }
+    receivers.push_back(std::make_unique<Receivers>(std::move(mine)));
+  }
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> delivered{0};
+  std::vector<std::thread> threads;
+  StopAndJoin join_on_exit{stop, threads};
 
-  std::thread forwarder([&] {
+  threads.emplace_back([&] {
     if (rt_priority > 0) result.rt_refused = !make_thread_realtime(rt_priority).has_value();
     const double cpu_before = thread_cpu_seconds();
     ENetEvent event;
@@ -157,8 +198,11 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
           const auto* listeners = static_cast<const std::vector<uint32_t>*>(event.peer->data);
           if (event.channelID == kMedia && listeners != nullptr) {
             for (uint32_t l : *listeners) {
-              enet_peer_send(fleet.forwarder_peers[l], kMedia,
-                             enet_packet_create(event.packet->data, event.packet->dataLength, 0));
+              ENetPacket* copy =
+                  enet_packet_create(event.packet->data, event.packet->dataLength, 0);
+              if (enet_peer_send(fleet.forwarder_peers[l], kMedia, copy) < 0) {
+                enet_packet_destroy(copy);  // that listener is gone
+              }
             }
           }
           enet_packet_destroy(event.packet);
@@ -168,15 +212,8 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
     }
     result.forwarder_cpu_seconds = thread_cpu_seconds() - cpu_before;
   });
-  std::vector<std::vector<float>> latency(kReceiverThreads);
-  std::vector<std::thread> receivers;
-  for (size_t t = 0; t < kReceiverThreads; ++t) {
-    std::vector<ENetHost*> mine;
-    for (uint32_t l = static_cast<uint32_t>(t); l < clients; l += kReceiverThreads) {
-      mine.push_back(fleet.clients[l]);
-    }
-    receivers.emplace_back(receive, std::move(mine), std::cref(stop), std::ref(delivered),
-                           std::ref(latency[t]));
+  for (auto& mine : receivers) {
+    threads.emplace_back(receive, std::ref(*mine), std::cref(stop), std::ref(delivered));
   }
   // Speakers (this thread): [u32 speaker][f64 send time][Opus], 50 per second
   // each, staggered; their hosts are serviced while waiting.
@@ -209,17 +246,18 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
       enet_host_flush(host);
     }
   }
-  const double drain_until = now_seconds() + 0.3;
-  while (now_seconds() < drain_until) {
+  // Until every delivery is in (or 2 s): what is still in a socket counts.
+  const double drain_until = now_seconds() + 2.0;
+  while (delivered.load() < result.expected && now_seconds() < drain_until) {
     service_speakers();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   stop = true;
-  forwarder.join();
-  for (auto& r : receivers) r.join();
+  for (auto& t : threads) t.join();
   result.delivered = delivered.load();
   std::vector<float> all;
-  for (auto& l : latency) all.insert(all.end(), l.begin(), l.end());
+  for (auto& mine : receivers)
+    all.insert(all.end(), mine->latency_ms.begin(), mine->latency_ms.end());
   auto summary = loadgen::summarize_latency(all);
   result.p50_ms = summary.p50_ms;
   result.p99_ms = summary.p99_ms;

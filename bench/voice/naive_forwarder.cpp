@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -32,6 +34,18 @@ int udp_socket(sockaddr_in& bound) {
 }
 
 }  // namespace
+
+void raise_open_file_limit(size_t descriptors) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur >= descriptors) return;
+  if (limit.rlim_max < descriptors) {
+    throw std::runtime_error("a baseline needs " + std::to_string(descriptors) +
+                             " open files; the hard limit is " + std::to_string(limit.rlim_max));
+  }
+  limit.rlim_cur = descriptors;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) throw std::runtime_error("setrlimit(RLIMIT_NOFILE)");
+}
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -66,6 +80,7 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
   const uint32_t frames = static_cast<uint32_t>(seconds * 50);
   auto opus = loadgen::SentFrames::encode(speakers, frames);
   if (!opus) throw std::runtime_error("opus");
+  raise_open_file_limit(clients + 3 + 32);
   std::vector<int> listener_fd(clients);
   std::vector<sockaddr_in> listener_addr(clients);
   for (uint32_t l = 0; l < clients; ++l) listener_fd[l] = udp_socket(listener_addr[l]);
@@ -135,7 +150,11 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
              reinterpret_cast<const sockaddr*>(&forwarder_addr), sizeof forwarder_addr);
     }
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Until every delivery is in (or 2 s): what is still in a socket counts.
+  const double drain_until = now_seconds() + 2.0;
+  while (delivered.load() < result.expected && now_seconds() < drain_until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   stop = true;
   forwarder.join();
   receiver.join();

@@ -46,6 +46,11 @@ struct NaivePlan {
 };
 NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uint32_t frames);
 
+// Raises the soft RLIMIT_NOFILE to at least `descriptors` (up to the hard
+// limit): a baseline opens a socket per listener. Throws std::runtime_error
+// naming both numbers when the hard limit is lower.
+void raise_open_file_limit(size_t descriptors);
+
 // Steady clock, and the calling thread's CPU time, in seconds.
 double now_seconds();
 double thread_cpu_seconds();
