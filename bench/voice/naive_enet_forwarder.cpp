@@ -155,11 +155,9 @@ void receive(Receivers& mine, const std::atomic<bool>& stop, std::atomic<uint64_
 
 NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
                                      double seconds, int rt_priority) {
+  const NaiveRun run = prepare_naive_run(clients, speakers, selected, seconds);
+  const NaivePlan& plan = run.plan;
   NaiveResult result;
-  const uint32_t frames = static_cast<uint32_t>(seconds * 50);
-  auto opus = loadgen::SentFrames::encode(speakers, frames);
-  if (!opus) throw std::runtime_error("opus");
-  const NaivePlan plan = naive_plan(clients, speakers, selected, frames);
   result.expected = plan.expected;
   if (enet_initialize() != 0) throw std::runtime_error("enet_initialize");
   raise_open_file_limit(clients + speakers + 1 + kReceiverThreads + 32);
@@ -215,8 +213,7 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
   for (auto& mine : receivers) {
     threads.emplace_back(receive, std::ref(*mine), std::cref(stop), std::ref(delivered));
   }
-  // Speakers (this thread): [u32 speaker][f64 send time][Opus], 50 per second
-  // each, staggered; their hosts are serviced while waiting.
+  // Speakers (this thread); their hosts are serviced while waiting.
   auto service_speakers = [&] {
     ENetEvent event;
     for (uint32_t s = 0; s < speakers; ++s) {
@@ -225,33 +222,14 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
       }
     }
   };
-  const double start = now_seconds();
-  std::vector<uint8_t> packet;
-  for (uint32_t f = 0; f < frames; ++f) {
-    for (uint32_t s = 0; s < speakers; ++s) {
-      const double due = start + f * 0.02 + 0.02 * s / speakers;
-      while (now_seconds() < due) {
-        service_speakers();
-        std::this_thread::sleep_for(std::chrono::microseconds(100));
-      }
-      const auto& payload = opus->opus(s, f);
-      packet.resize(kNaiveHeaderBytes + payload.size());
-      const double sent = now_seconds();
-      std::memcpy(packet.data(), &s, 4);
-      std::memcpy(packet.data() + 4, &sent, 8);
-      std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
-      ENetHost* host = fleet.clients[clients + s];
-      enet_peer_send(fleet.client_peers[clients + s], kMedia,
-                     enet_packet_create(packet.data(), packet.size(), 0));
-      enet_host_flush(host);
-    }
-  }
-  // Until every delivery is in (or 2 s): what is still in a socket counts.
-  const double drain_until = now_seconds() + 2.0;
-  while (delivered.load() < result.expected && now_seconds() < drain_until) {
-    service_speakers();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  speak_and_drain(
+      run.opus, speakers, run.frames, result.expected, [&] { return delivered.load(); },
+      service_speakers,
+      [&](uint32_t s, std::span<const uint8_t> packet) {
+        enet_peer_send(fleet.client_peers[clients + s], kMedia,
+                       enet_packet_create(packet.data(), packet.size(), 0));
+        enet_host_flush(fleet.clients[clients + s]);
+      });
   stop = true;
   for (auto& t : threads) t.join();
   result.delivered = delivered.load();

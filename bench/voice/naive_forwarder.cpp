@@ -47,6 +47,35 @@ void raise_open_file_limit(size_t descriptors) {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) throw std::runtime_error("setrlimit(RLIMIT_NOFILE)");
 }
 
+void speak_and_drain(const loadgen::SentFrames& opus, uint32_t speakers, uint32_t frames,
+                     uint64_t expected, const std::function<uint64_t()>& delivered,
+                     const std::function<void()>& idle,
+                     const std::function<void(uint32_t, std::span<const uint8_t>)>& send) {
+  const double start = now_seconds();
+  std::vector<uint8_t> packet;
+  for (uint32_t f = 0; f < frames; ++f) {
+    for (uint32_t s = 0; s < speakers; ++s) {
+      const double due = start + f * 0.02 + 0.02 * s / speakers;
+      while (now_seconds() < due) {
+        idle();
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      const auto& payload = opus.opus(s, f);
+      packet.resize(kNaiveHeaderBytes + payload.size());
+      const double sent = now_seconds();
+      std::memcpy(packet.data(), &s, 4);
+      std::memcpy(packet.data() + 4, &sent, 8);
+      std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
+      send(s, packet);
+    }
+  }
+  const double drain_until = now_seconds() + 2.0;
+  while (delivered() < expected && now_seconds() < drain_until) {
+    idle();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -74,19 +103,23 @@ NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uin
   return plan;
 }
 
-NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
-                                double seconds, int rt_priority) {
-  NaiveResult result;
+NaiveRun prepare_naive_run(uint32_t clients, uint32_t speakers, uint32_t selected, double seconds) {
   const uint32_t frames = static_cast<uint32_t>(seconds * 50);
   auto opus = loadgen::SentFrames::encode(speakers, frames);
-  if (!opus) throw std::runtime_error("opus");
+  if (!opus) throw std::runtime_error("a baseline's Opus frames: " + opus.error().detail);
+  return {frames, std::move(*opus), naive_plan(clients, speakers, selected, frames)};
+}
+
+NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t selected,
+                                double seconds, int rt_priority) {
+  const NaiveRun run = prepare_naive_run(clients, speakers, selected, seconds);
+  const auto& subscribers = run.plan.subscribers;
+  NaiveResult result;
+  result.expected = run.plan.expected;
   raise_open_file_limit(clients + 3 + 32);
   std::vector<int> listener_fd(clients);
   std::vector<sockaddr_in> listener_addr(clients);
   for (uint32_t l = 0; l < clients; ++l) listener_fd[l] = udp_socket(listener_addr[l]);
-  const NaivePlan plan = naive_plan(clients, speakers, selected, frames);
-  const auto& subscribers = plan.subscribers;
-  result.expected = plan.expected;
   sockaddr_in forwarder_addr{}, speaker_addr{};
   const int forwarder_fd = udp_socket(forwarder_addr);
   const int speaker_fd = udp_socket(speaker_addr);
@@ -133,28 +166,12 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
       }
     }
   });
-  // Speakers: [u32 track][f64 send time][Opus], 50 per second each, staggered.
-  const double start = now_seconds();
-  std::vector<uint8_t> packet;
-  for (uint32_t f = 0; f < frames; ++f) {
-    for (uint32_t s = 0; s < speakers; ++s) {
-      const double due = start + f * 0.02 + 0.02 * s / speakers;
-      while (now_seconds() < due) std::this_thread::sleep_for(std::chrono::microseconds(100));
-      const auto& payload = opus->opus(s, f);
-      packet.resize(kNaiveHeaderBytes + payload.size());
-      const double sent = now_seconds();
-      std::memcpy(packet.data(), &s, 4);
-      std::memcpy(packet.data() + 4, &sent, 8);
-      std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
-      sendto(speaker_fd, packet.data(), packet.size(), 0,
-             reinterpret_cast<const sockaddr*>(&forwarder_addr), sizeof forwarder_addr);
-    }
-  }
-  // Until every delivery is in (or 2 s): what is still in a socket counts.
-  const double drain_until = now_seconds() + 2.0;
-  while (delivered.load() < result.expected && now_seconds() < drain_until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  speak_and_drain(
+      run.opus, speakers, run.frames, result.expected, [&] { return delivered.load(); }, [] {},
+      [&](uint32_t, std::span<const uint8_t> packet) {
+        sendto(speaker_fd, packet.data(), packet.size(), 0,
+               reinterpret_cast<const sockaddr*>(&forwarder_addr), sizeof forwarder_addr);
+      });
   stop = true;
   forwarder.join();
   receiver.join();

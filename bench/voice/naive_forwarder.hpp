@@ -18,7 +18,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
+
+#include "sent_frames.hpp"
 
 namespace allo::bench {
 
@@ -54,6 +58,26 @@ void raise_open_file_limit(size_t descriptors);
 // Steady clock, and the calling thread's CPU time, in seconds.
 double now_seconds();
 double thread_cpu_seconds();
+
+// What both baselines start from: the frames each speaker sends (seconds *
+// 50, encoded) and who hears whom. Throws std::runtime_error on a codec
+// error.
+struct NaiveRun {
+  uint32_t frames = 0;
+  loadgen::SentFrames opus;
+  NaivePlan plan;
+};
+NaiveRun prepare_naive_run(uint32_t clients, uint32_t speakers, uint32_t selected, double seconds);
+
+// The speakers' side of both baselines: frame f of speaker s is due at
+// start + 20 ms * f + 20 ms * s / S (staggered), built as a voice packet
+// (below) and passed to send(s, bytes). Then waits until delivered() reaches
+// `expected` (at most 2 s), so what is still in a socket counts. idle() runs
+// every 100 µs or so while waiting.
+void speak_and_drain(const loadgen::SentFrames& opus, uint32_t speakers, uint32_t frames,
+                     uint64_t expected, const std::function<uint64_t()>& delivered,
+                     const std::function<void()>& idle,
+                     const std::function<void(uint32_t, std::span<const uint8_t>)>& send);
 
 // The baselines' voice packet: [u32 speaker][f64 send time][Opus], native
 // byte order (it never leaves the machine).
