@@ -1,7 +1,6 @@
 #include "allo/voice_session.hpp"
 
 #include "common/audio_level.hpp"
-
 #include "common/log.hpp"
 #include "proto/media_packet.hpp"
 
