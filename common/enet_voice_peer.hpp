@@ -15,9 +15,10 @@
 // after 500 ms of silence from the other end, 2 s on allo-sfu's direct path:
 // below), so it takes a long time to win the steps back. Meanwhile a
 // listener misses part of its voice, or a speaker's own ENet drops its
-// frames on the way in (each missed by a hundred listeners). In voice_bench at 500 clients / 20 speakers (2 cores
-// shared with the load generator) allo-sfu's direct path delivered
-// 99.76-99.80% in two of three runs with it, 100% in every run without.
+// frames on the way in (each missed by a hundred listeners). In voice_bench
+// at 500 clients / 20 speakers (2 cores shared with the load generator)
+// allo-sfu's direct path delivered 99.76-99.80% in two of three runs with
+// it, 100% in every run without.
 // Voice is a few speakers of 20-60 kbit/s Opus per listener, too little
 // for such a throttle to relieve a congested link.
 //
