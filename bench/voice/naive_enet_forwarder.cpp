@@ -226,8 +226,10 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
       run.opus, speakers, run.frames, result.expected, [&] { return delivered.load(); },
       service_speakers,
       [&](uint32_t s, std::span<const uint8_t> packet) {
-        enet_peer_send(fleet.client_peers[clients + s], kMedia,
-                       enet_packet_create(packet.data(), packet.size(), 0));
+        ENetPacket* voice = enet_packet_create(packet.data(), packet.size(), 0);
+        if (enet_peer_send(fleet.client_peers[clients + s], kMedia, voice) < 0) {
+          enet_packet_destroy(voice);  // the speaker's link is gone: a loss
+        }
         enet_host_flush(fleet.clients[clients + s]);
       });
   stop = true;
