@@ -115,6 +115,7 @@ void DirectWorker::run() {
     const double now = static_cast<double>(mono_ns()) * 1e-9;
     if (now >= next_reselect) {
       fanout_.reselect(now);
+      mesh_.set_urgent(index_, fanout_.listener_count() > 0);
       next_reselect = now + kReselectSeconds;
     }
     // send
@@ -179,6 +180,7 @@ void DirectWorker::handle_hello(ENetPeer* peer, std::span<const uint8_t> bytes) 
   } else {
     agents_[peer] = *agent;
     fanout_.attach_direct(reinterpret_cast<uint64_t>(peer), *agent);
+    mesh_.set_urgent(index_, true);
     report(DirectPathChanged{*agent, true, fanout_.session()});
     send_reliable(link::encode_direct_welcome(*agent));
     log::info("worker {}: direct-path peer authenticated as {}", index_, *agent);

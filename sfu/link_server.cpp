@@ -78,7 +78,7 @@ void LinkServer::run(const std::atomic<bool>& stop) {
     const double now = static_cast<double>(mono_ns()) * 1e-9;
     if (now >= next_reselect) {
       fanout_.reselect(now);
-      mesh_.set_wanted(self, fanout_.active_compatible_count() > 0);
+      mesh_.set_urgent(self, fanout_.active_compatible_count() > 0);
       next_reselect = now + kReselectSeconds;
     }
     // send: the shared socket's datagrams, then ENet's

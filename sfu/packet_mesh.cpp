@@ -12,18 +12,18 @@ PacketMesh::PacketMesh(size_t worker_count, size_t ring_capacity) : worker_count
           source == destination ? nullptr : std::make_unique<SpscRing<PacketRef>>(ring_capacity));
     }
     wakes_.push_back(std::make_unique<WorkerWake>());
-    wanted_.push_back(std::make_unique<std::atomic<bool>>(destination != link_thread()));
+    urgent_.push_back(std::make_unique<std::atomic<bool>>(destination != link_thread()));
   }
 }
 
 size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
   size_t full = 0;
   for (size_t destination = 0; destination < thread_count(); ++destination) {
-    if (destination == source || !wanted(destination)) continue;
+    if (destination == source) continue;
     PacketRef copy(packet);
     if (!ring_for(source, destination).try_push(std::move(copy)))
       ++full;
-    else
+    else if (urgent(destination))
       wakes_[destination]->wake();
   }
   return full;

@@ -3,17 +3,20 @@
 // their direct-path sockets and direct-path listeners) and the link thread
 // (index N: compatible-path ingress and every compatible-path listener). A
 // packet is pushed as one PacketRef per destination: the bytes are shared,
-// only the reference count changes. Each destination has a WorkerWake:
-// broadcast() wakes a thread that sleeps.
+// only the reference count changes. Each destination has a WorkerWake.
 //
-// A destination says whether it wants packets at all (set_wanted): the link
-// thread does only while it has compatible-path listeners that are not on the
-// direct path, so a place whose clients are all on the direct path costs the
-// workers no pushes and the link thread no wake-ups. Workers always want them.
+// Every thread gets every packet (each keeps its own levels of every track
+// from them), but a push wakes its destination only while that one is
+// urgent (set_urgent): while it has listeners. A thread without listeners
+// takes its packets when its next timer wakes it (within kMaxIdleWaitMs),
+// only for the levels. So a place whose clients are all on the compatible
+// path costs the workers no wake-ups, one whose clients are all on the
+// direct path costs the link thread none, and a thread's first listener
+// after such a stretch is selected from fresh levels.
 //
 // Thread-safety: source s may only call broadcast(s, ...) from its own thread;
-// destination d may only call drain(d, ...) and set_wanted(d, ...) from its
-// own thread. depth() and wanted() from any thread.
+// destination d may only call drain(d, ...) and set_urgent(d, ...) from its
+// own thread. depth() and urgent() from any thread.
 #pragma once
 
 #include <atomic>
@@ -35,10 +38,10 @@ class PacketMesh {
   // The link thread's index, as a source and as a destination.
   size_t link_thread() const { return worker_count_; }
 
-  // Pushes `packet` to every destination that wants packets except `source`
-  // itself (a thread fans out its own packets directly). Returns how many
-  // destinations were full (those drop the packet; the caller counts them as
-  // queue_full drops).
+  // Pushes `packet` to every destination except `source` itself (a thread
+  // fans out its own packets directly), waking those that are urgent.
+  // Returns how many destinations were full (those drop the packet; the
+  // caller counts them as queue_full drops).
   size_t broadcast(size_t source, const PacketRef& packet);
 
   // Pops everything queued for `destination`, calling fn(PacketRef&&) per
@@ -62,13 +65,14 @@ class PacketMesh {
   // Packets waiting for `destination`, summed over sources.
   size_t depth(size_t destination) const;
 
-  // Relaxed: a hint. Packets broadcast just before a change may still arrive,
-  // or not, which is harmless either way (nobody listened to them).
-  void set_wanted(size_t destination, bool wanted) {
-    wanted_[destination]->store(wanted, std::memory_order_relaxed);
+  // Relaxed: a hint. A packet broadcast around a change reaches its
+  // destination either way, woken or at its next timer. Workers start
+  // urgent, the link thread not.
+  void set_urgent(size_t destination, bool urgent) {
+    urgent_[destination]->store(urgent, std::memory_order_relaxed);
   }
-  bool wanted(size_t destination) const {
-    return wanted_[destination]->load(std::memory_order_relaxed);
+  bool urgent(size_t destination) const {
+    return urgent_[destination]->load(std::memory_order_relaxed);
   }
 
   // The wake-up of `destination`: it sleeps on it, broadcast wakes it.
@@ -86,7 +90,7 @@ class PacketMesh {
   size_t worker_count_;
   std::vector<std::unique_ptr<SpscRing<PacketRef>>> rings_;  // null where source == destination
   std::vector<std::unique_ptr<WorkerWake>> wakes_;
-  std::vector<std::unique_ptr<std::atomic<bool>>> wanted_;
+  std::vector<std::unique_ptr<std::atomic<bool>>> urgent_;
 };
 
 }  // namespace allo::sfu

@@ -13,10 +13,10 @@ TEST(PacketMesh, BroadcastSkipsTheSourceAndSharesOneBuffer) {
   PacketMesh mesh(3, 8);
   PacketRef packet = PacketRef::create(std::vector<uint8_t>{0, 0, 0, 1, 9, '\n'}, 1, 0, 0);
   EXPECT_EQ(mesh.broadcast(1, packet), 0u);
-  EXPECT_EQ(packet.use_count(), 3u) << "one reference per other worker, no copy";
+  EXPECT_EQ(packet.use_count(), 4u) << "one reference per other thread, no copy";
   EXPECT_EQ(mesh.depth(0), 1u);
   EXPECT_EQ(mesh.depth(1), 0u);
-  EXPECT_EQ(mesh.depth(mesh.link_thread()), 0u) << "the link thread does not want packets yet";
+  EXPECT_EQ(mesh.depth(mesh.link_thread()), 1u);
   EXPECT_EQ(mesh.broadcast(mesh.link_thread(), packet), 0u);
   EXPECT_EQ(mesh.depth(1), 1u) << "the link thread reaches every worker";
   std::vector<const uint8_t*> seen;
@@ -25,20 +25,20 @@ TEST(PacketMesh, BroadcastSkipsTheSourceAndSharesOneBuffer) {
   EXPECT_EQ(seen[0], packet.bytes().data());
 }
 
-TEST(PacketMesh, TheLinkThreadGetsPacketsOnlyWhileItWantsThem) {
+TEST(PacketMesh, EveryThreadGetsEveryPacketUrgentOrNot) {
   PacketMesh mesh(2, 8);
   PacketRef packet = PacketRef::create(std::vector<uint8_t>{1}, 1, 0, 0);
-  EXPECT_FALSE(mesh.wanted(mesh.link_thread()));
-  EXPECT_TRUE(mesh.wanted(0));
-  mesh.set_wanted(mesh.link_thread(), true);
+  EXPECT_FALSE(mesh.urgent(mesh.link_thread())) << "until it has listeners";
+  EXPECT_TRUE(mesh.urgent(0));
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
-  EXPECT_EQ(mesh.depth(mesh.link_thread()), 1u);
+  EXPECT_EQ(mesh.depth(mesh.link_thread()), 1u) << "not urgent, still delivered";
   EXPECT_EQ(mesh.depth(1), 1u);
-  mesh.set_wanted(mesh.link_thread(), false);
+  mesh.set_urgent(1, false);
+  mesh.set_urgent(mesh.link_thread(), true);
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
-  EXPECT_EQ(mesh.depth(mesh.link_thread()), 1u) << "nothing new";
-  size_t drained = mesh.drain(mesh.link_thread(), 100, [](PacketRef&&) {});
-  EXPECT_EQ(drained, 1u);
+  EXPECT_EQ(mesh.depth(1), 2u);
+  EXPECT_EQ(mesh.depth(mesh.link_thread()), 2u);
+  EXPECT_EQ(mesh.drain(mesh.link_thread(), 100, [](PacketRef&&) {}), 2u);
 }
 
 TEST(PacketMesh, FullRingCountsDrops) {
@@ -46,11 +46,11 @@ TEST(PacketMesh, FullRingCountsDrops) {
   PacketRef packet = PacketRef::create(std::vector<uint8_t>{1}, 1, 0, 0);
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
-  EXPECT_EQ(mesh.broadcast(0, packet), 1u);
+  EXPECT_EQ(mesh.broadcast(0, packet), 2u) << "worker 1's ring and the link thread's";
 }
 
 // Every source thread broadcasts a bounded count while every destination
-// (the workers and the link thread, which wants packets here) drains
+// (the workers and the link thread, urgent here) drains
 // concurrently: each packet either reaches a destination exactly once, in
 // order per source, or is reported full by broadcast(); nothing is lost
 // silently, and every buffer is freed at the end.
@@ -60,7 +60,7 @@ TEST(PacketMesh, StressEveryPacketDeliveredOrReportedFull) {
   constexpr uint32_t kPerSource = 50000;
   const int64_t live_before = live_packet_buffers();
   PacketMesh mesh(kWorkers, 64);
-  mesh.set_wanted(mesh.link_thread(), true);
+  mesh.set_urgent(mesh.link_thread(), true);
   std::atomic<size_t> producers_done{0};
   std::atomic<uint64_t> reported_full{0};
   std::vector<std::vector<uint32_t>> last_seen(kThreads, std::vector<uint32_t>(kThreads, 0));

@@ -84,6 +84,23 @@ TEST(PacketMeshWake, BroadcastWakesASleepingDestinationWorker) {
   close(fds[1]);
 }
 
+TEST_F(WorkerWakeTest, APacketForADestinationThatIsNotUrgentWaitsWithoutWakingIt) {
+  PacketMesh mesh(1, 8);
+  mesh.set_urgent(0, false);  // a worker without listeners
+  std::thread source;
+  auto start = Clock::now();
+  mesh.wake(0).wait(pipe_[0], 200, [&] {
+    source = std::thread([&] {
+      mesh.broadcast(mesh.link_thread(), PacketRef::create(std::vector<uint8_t>{1, 2}, 1, 0, 0));
+    });
+    return false;
+  });
+  source.join();
+  EXPECT_GE(seconds_since(start), 0.15) << "it slept until its timer";
+  EXPECT_EQ(mesh.wake(0).wakeups(), 0u);
+  EXPECT_EQ(mesh.depth(0), 1u) << "the packet waits for it";
+}
+
 TEST(IdleWaitMs, SleepsUntilTheNextTimerRoundedUp) {
   EXPECT_EQ(idle_wait_ms(0.0, 0.0032), 4);
   EXPECT_EQ(idle_wait_ms(0.0, 0.001), 1);
