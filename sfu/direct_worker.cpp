@@ -101,7 +101,9 @@ void DirectWorker::run() {
         idle_wait_ms(static_cast<double>(mono_ns()) * 1e-9, std::min(next_reselect, next_metrics));
     if (!unsent_reports_.empty()) wait_ms = std::min(wait_ms, 1);
     mesh_.wake(index_).wait(static_cast<int>(host_->socket), wait_ms, [&] {
-      return events_left || mesh_.depth(index_) > 0 || control_.size_approx() > 0;
+      // without listeners, packets wait for the timer (they only feed levels)
+      return events_left || control_.size_approx() > 0 ||
+             (mesh_.urgent(index_) && mesh_.depth(index_) > 0);
     });
     // poll: what the socket has
     events_left = service_events(host_, kEventsPerTurn, [&](const ENetEvent& event) {

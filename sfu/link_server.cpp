@@ -63,7 +63,10 @@ void LinkServer::run(const std::atomic<bool>& stop) {
                                      std::min({next_reselect, next_metrics, next_report}));
     const bool handover = mesh_.wake(self).wait(
         static_cast<int>(host_->socket), wait_ms,
-        [&] { return events_left || mesh_.depth(self) > 0 || reports_waiting(); },
+        [&] {
+          // without listeners, packets wait for the timer (they only feed levels)
+          return events_left || reports_waiting() || (mesh_.urgent(self) && mesh_.depth(self) > 0);
+        },
         place_socket_.poll_fd());
     // shared socket: a place handing over (or closing) its public socket
     if (handover) service_place_socket(mono_ns() * 1e-9);

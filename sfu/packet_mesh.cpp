@@ -21,10 +21,12 @@ size_t PacketMesh::broadcast(size_t source, const PacketRef& packet) {
   for (size_t destination = 0; destination < thread_count(); ++destination) {
     if (destination == source) continue;
     PacketRef copy(packet);
-    if (!ring_for(source, destination).try_push(std::move(copy)))
-      ++full;
-    else if (urgent(destination))
+    const bool woken = urgent(destination);
+    if (!ring_for(source, destination).try_push(std::move(copy))) {
+      if (woken) ++full;  // else only a level sample is lost: no listener there
+    } else if (woken) {
       wakes_[destination]->wake();
+    }
   }
   return full;
 }

@@ -40,8 +40,9 @@ class PacketMesh {
 
   // Pushes `packet` to every destination except `source` itself (a thread
   // fans out its own packets directly), waking those that are urgent.
-  // Returns how many destinations were full (those drop the packet; the
-  // caller counts them as queue_full drops).
+  // Returns how many urgent destinations were full (those drop the packet;
+  // the caller counts them as queue_full drops). A full ring of a thread
+  // without listeners drops it uncounted: no listener lost anything.
   size_t broadcast(size_t source, const PacketRef& packet);
 
   // Pops everything queued for `destination`, calling fn(PacketRef&&) per

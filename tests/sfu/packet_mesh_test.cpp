@@ -46,7 +46,9 @@ TEST(PacketMesh, FullRingCountsDrops) {
   PacketRef packet = PacketRef::create(std::vector<uint8_t>{1}, 1, 0, 0);
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
   EXPECT_EQ(mesh.broadcast(0, packet), 0u);
-  EXPECT_EQ(mesh.broadcast(0, packet), 2u) << "worker 1's ring and the link thread's";
+  EXPECT_EQ(mesh.broadcast(0, packet), 1u) << "worker 1's ring; the link thread has no listeners";
+  mesh.set_urgent(mesh.link_thread(), true);
+  EXPECT_EQ(mesh.broadcast(0, packet), 2u) << "now it has";
 }
 
 // Every source thread broadcasts a bounded count while every destination
