@@ -1,8 +1,6 @@
 // run_naive_enet_forwarder (naive_forwarder.hpp): the obvious single-threaded
 // ENet forwarder, its ENet listeners and speakers, all in this process.
 #include <enet/enet.h>
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -13,11 +11,14 @@
 #include <vector>
 
 #include "common/enet_voice_peer.hpp"
+#include "common/mono_clock.hpp"
 #include "common/realtime.hpp"
+#include "common/rt_load_guard.hpp"
 #include "common/socket_buffers.hpp"
 #include "loadgen_report.hpp"
 #include "naive_forwarder.hpp"
 #include "proto/limits.hpp"
+#include "ready_sockets.hpp"
 #include "sent_frames.hpp"
 
 namespace allo::bench {
@@ -63,10 +64,10 @@ struct Fleet {
       if (client_peers.back() == nullptr) throw std::runtime_error("naive ENet forwarder: connect");
     }
     size_t forwarder_side = 0, client_side = 0;
-    const double deadline = now_seconds() + timeout_seconds;
+    const double deadline = mono_seconds() + timeout_seconds;
     ENetEvent event;
     while (forwarder_side < count || client_side < count) {
-      if (now_seconds() > deadline) {
+      if (mono_seconds() > deadline) {
         throw std::runtime_error("naive ENet forwarder: clients did not connect in time");
       }
       while (enet_host_service(forwarder, &event, 1) > 0) {
@@ -86,27 +87,23 @@ struct Fleet {
   }
 };
 
-// One receiving thread's listeners and the epoll over their sockets.
+// One receiving thread's listeners and the epoll over their sockets
+// (allo-loadgen's ReadySockets, a host's index as its tag).
 struct Receivers {
   std::vector<ENetHost*> hosts;
-  int epoll = -1;
+  loadgen::ReadySockets sockets;
   std::vector<float> latency_ms;
 
-  explicit Receivers(std::vector<ENetHost*> of) : hosts(std::move(of)) {
-    epoll = epoll_create1(EPOLL_CLOEXEC);
-    if (epoll < 0) throw std::runtime_error("naive ENet forwarder: epoll_create1 failed");
+  Receivers(std::vector<ENetHost*> of, loadgen::ReadySockets epoll)
+      : hosts(std::move(of)), sockets(std::move(epoll)) {
     for (size_t i = 0; i < hosts.size(); ++i) {
-      epoll_event interest{EPOLLIN, {.u64 = i}};
-      if (epoll_ctl(epoll, EPOLL_CTL_ADD, static_cast<int>(hosts[i]->socket), &interest) != 0) {
-        throw std::runtime_error("naive ENet forwarder: epoll_ctl failed");
+      if (auto watched =
+              sockets.watch(static_cast<uint32_t>(i), static_cast<int>(hosts[i]->socket));
+          !watched) {
+        throw std::runtime_error("naive ENet forwarder: " + watched.error().detail);
       }
     }
   }
-  ~Receivers() {
-    if (epoll >= 0) close(epoll);
-  }
-  Receivers(const Receivers&) = delete;
-  Receivers& operator=(const Receivers&) = delete;
 };
 
 // Sets `stop` and joins every thread on the way out, exceptions included.
@@ -133,18 +130,18 @@ void receive(Receivers& mine, const std::atomic<bool>& stop, std::atomic<uint64_
       if (event.channelID == kMedia && event.packet->dataLength > kNaiveHeaderBytes) {
         double sent;
         std::memcpy(&sent, event.packet->data + 4, 8);
-        latency_ms.push_back(static_cast<float>((now_seconds() - sent) * 1000));
+        latency_ms.push_back(static_cast<float>((mono_seconds() - sent) * 1000));
         delivered.fetch_add(1, std::memory_order_relaxed);
       }
       enet_packet_destroy(event.packet);
     }
   };
-  std::vector<epoll_event> ready(256);
+  std::vector<uint32_t> ready;
   double next_sweep = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    const int n = epoll_wait(mine.epoll, ready.data(), static_cast<int>(ready.size()), 5);
-    for (int i = 0; i < n; ++i) service(hosts[ready[i].data.u64]);
-    if (const double now = now_seconds(); now >= next_sweep) {
+    if (!mine.sockets.wait(0.005, 256, ready)) ready.clear();
+    for (uint32_t tag : ready) service(hosts[tag]);
+    if (const double now = mono_seconds(); now >= next_sweep) {
       for (ENetHost* host : hosts) service(host);
       next_sweep = now + 0.01;
     }
@@ -176,7 +173,9 @@ NaiveResult run_naive_enet_forwarder(uint32_t clients, uint32_t speakers, uint32
     for (uint32_t l = static_cast<uint32_t>(t); l < clients; l += kReceiverThreads) {
       mine.push_back(fleet.clients[l]);
     }
-    receivers.push_back(std::make_unique<Receivers>(std::move(mine)));
+    auto epoll = loadgen::ReadySockets::create();
+    if (!epoll) throw std::runtime_error("naive ENet forwarder: " + epoll.error().detail);
+    receivers.push_back(std::make_unique<Receivers>(std::move(mine), std::move(*epoll)));
   }
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> delivered{0};

@@ -11,13 +11,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mono_clock.hpp"
 #include "common/realtime.hpp"
+#include "common/rt_load_guard.hpp"
 #include "common/socket_buffers.hpp"
 #include "loadgen_report.hpp"
 #include "sent_frames.hpp"
@@ -51,39 +52,29 @@ void speak_and_drain(const loadgen::SentFrames& opus, uint32_t speakers, uint32_
                      uint64_t expected, const std::function<uint64_t()>& delivered,
                      const std::function<void()>& idle,
                      const std::function<void(uint32_t, std::span<const uint8_t>)>& send) {
-  const double start = now_seconds();
+  const double start = mono_seconds();
   std::vector<uint8_t> packet;
   for (uint32_t f = 0; f < frames; ++f) {
     for (uint32_t s = 0; s < speakers; ++s) {
       const double due = start + f * 0.02 + 0.02 * s / speakers;
-      while (now_seconds() < due) {
+      while (mono_seconds() < due) {
         idle();
         std::this_thread::sleep_for(std::chrono::microseconds(100));
       }
       const auto& payload = opus.opus(s, f);
       packet.resize(kNaiveHeaderBytes + payload.size());
-      const double sent = now_seconds();
+      const double sent = mono_seconds();
       std::memcpy(packet.data(), &s, 4);
       std::memcpy(packet.data() + 4, &sent, 8);
       std::memcpy(packet.data() + kNaiveHeaderBytes, payload.data(), payload.size());
       send(s, packet);
     }
   }
-  const double drain_until = now_seconds() + 2.0;
-  while (delivered() < expected && now_seconds() < drain_until) {
+  const double drain_until = mono_seconds() + 2.0;
+  while (delivered() < expected && mono_seconds() < drain_until) {
     idle();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-}
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uint32_t frames) {
@@ -160,7 +151,7 @@ NaiveResult run_naive_forwarder(uint32_t clients, uint32_t speakers, uint32_t se
                static_cast<ssize_t>(kNaiveHeaderBytes)) {
           double sent;
           std::memcpy(&sent, buffer.data() + 4, 8);
-          latency_ms.push_back(static_cast<float>((now_seconds() - sent) * 1000));
+          latency_ms.push_back(static_cast<float>((mono_seconds() - sent) * 1000));
           delivered.fetch_add(1, std::memory_order_relaxed);
         }
       }
@@ -221,15 +212,15 @@ UdpRate run_sendmmsg_rate(double seconds, size_t bytes) {
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
   uint64_t sent = 0;
-  const double start = now_seconds();
-  while (now_seconds() - start < seconds) {
+  const double start = mono_seconds();
+  while (mono_seconds() - start < seconds) {
     const int n = sendmmsg(tx, msgs.data(), kBatch, 0);
     if (n > 0)
       sent += static_cast<uint64_t>(n);
     else
       std::this_thread::yield();  // socket buffer full
   }
-  const double elapsed = now_seconds() - start;
+  const double elapsed = mono_seconds() - start;
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop = true;
   receiver.join();

@@ -55,10 +55,6 @@ NaivePlan naive_plan(uint32_t clients, uint32_t speakers, uint32_t selected, uin
 // naming both numbers when the hard limit is lower.
 void raise_open_file_limit(size_t descriptors);
 
-// Steady clock, and the calling thread's CPU time, in seconds.
-double now_seconds();
-double thread_cpu_seconds();
-
 // What both baselines start from: the frames each speaker sends (seconds *
 // 50, encoded) and who hears whom. Throws std::runtime_error on a codec
 // error.
