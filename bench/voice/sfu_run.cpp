@@ -1,8 +1,6 @@
 #include "sfu_run.hpp"
 
 #include <dirent.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -96,38 +94,15 @@ void steady_state(const std::vector<Sample>& samples, SfuRunResult& result) {
   result.steady_packets_per_second = (b.packets - a.packets) / (b.t - a.t);
 }
 
-// `count` loopback ports of `type` that differ from each other: all bound at
-// once, then released (free_udp_port twice can hand out the same port, and
-// alloplace then cannot bind the one allo-sfu's link holds). Empty when the
-// kernel has none to give.
-std::vector<uint16_t> distinct_free_ports(int type, size_t count) {
-  std::vector<int> fds;
-  std::vector<uint16_t> ports;
-  for (size_t i = 0; i < count; ++i) {
-    sockaddr_in bound{};
-    const int fd = testing::bind_loopback(type, bound);
-    if (fd < 0) break;
-    fds.push_back(fd);
-    ports.push_back(ntohs(bound.sin_port));
-  }
-  for (int fd : fds) close(fd);
-  if (ports.size() < count) ports.clear();
-  return ports;
-}
-
 }  // namespace
 
 SfuRunResult run_sfu(const SfuRunConfig& c) {
   SfuRunResult result;
   const std::string bin = ALLO_BIN_DIR;
-  const auto udp = distinct_free_ports(SOCK_DGRAM, 3);
-  const auto tcp = distinct_free_ports(SOCK_STREAM, 2);
-  if (udp.empty() || tcp.empty()) {
-    result.error = "no free loopback ports";
-    return result;
-  }
-  const uint16_t link = udp[0], listen = udp[1], place = udp[2];
-  const uint16_t sfu_metrics = tcp[0], place_metrics = tcp[1];
+  // free_*_port never hands out a port twice: the five are distinct.
+  const uint16_t link = testing::free_udp_port(), listen = testing::free_udp_port();
+  const uint16_t place = testing::free_udp_port();
+  const uint16_t sfu_metrics = testing::free_tcp_port(), place_metrics = testing::free_tcp_port();
   auto sfu = start({bin + "/allo-sfu", "--link", local(link), "--listen", local(listen),
                     "--metrics", local(sfu_metrics), "--workers", std::to_string(c.workers),
                     "--max-speakers", std::to_string(c.selected), "--rt-priority",

@@ -5,18 +5,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mutex>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "common/mono_clock.hpp"
 
 namespace allo::testing {
 namespace {
 
+// A port the kernel just gave out, never one this process was handed before
+// (of the same type): the kernel may give a released port out again at once,
+// and two daemons started on "two" free ports then collide.
 uint16_t free_port(int type) {
-  sockaddr_in addr{};
-  int fd = bind_loopback(type, addr);
-  if (fd >= 0) close(fd);
-  return ntohs(addr.sin_port);
+  static std::mutex mutex;
+  static std::set<std::pair<int, uint16_t>> handed_out;
+  std::lock_guard lock(mutex);
+  uint16_t port = 0;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    sockaddr_in addr{};
+    const int fd = bind_loopback(type, addr);
+    if (fd >= 0) close(fd);
+    port = ntohs(addr.sin_port);
+    if (handed_out.insert({type, port}).second) break;
+  }
+  return port;
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 
 namespace allo::testing {
 
-// A port on 127.0.0.1 that was free a moment ago (bound, then released).
+// A port on 127.0.0.1 that was free a moment ago (bound, then released), and
+// never returned to this process before: consecutive calls give distinct ports.
 uint16_t free_udp_port();
 // A socket of `type` (SOCK_DGRAM, SOCK_STREAM, plus flags) bound to
 // 127.0.0.1 on a port the kernel picks; fills `bound` with its address.
